@@ -1,0 +1,175 @@
+"""Resolve each release's units, officers and activity types against the registry.
+
+Adds to the build: `article.units`, `article.activities` (lists of term
+objects with `url`/`save_as`), `article.officers` (list of OfficerRole: the
+person, with the rank and post in force on the release's date), and
+`article.places`/`article.sources` as lists. The registry of the content
+folder is in the context as `registry`.
+
+A name the registry does not know stops the build with every such problem
+listed as `file:line: unknown officer "X" (did you mean "Y"?)`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pelican import signals
+from pelican.urlwrappers import URLWrapper
+
+from arsip.content import LIST_FIELDS, TAXONOMY_FIELDS, field_lines, metadata_list
+from arsip.registry import KINDS, Entry, Registry, RegistryError, UnknownName
+
+# URL settings per taxonomy, following Pelican's <NAME>_URL / <NAME>_SAVE_AS.
+DEFAULT_SETTINGS = {
+    f"{prefix}_{suffix}": pattern.format(label=kind.label)
+    for prefix, kind in (
+        ("UNIT", KINDS["units"]),
+        ("OFFICER", KINDS["officers"]),
+        ("ACTIVITY", KINDS["activities"]),
+    )
+    for suffix, pattern in (
+        ("URL", "{label}/{{slug}}/"),
+        ("SAVE_AS", "{label}/{{slug}}/index.html"),
+        ("FEED_ATOM", "{label}/{{slug}}/atom.xml"),
+    )
+}
+
+
+class Term(URLWrapper):
+    """A registry entry as a page of the site."""
+
+    def __init__(self, entry: Entry, settings):
+        super().__init__(entry.name, settings)
+        self.entry = entry
+        self.slug = entry.slug
+
+    @property
+    def feed_url(self):
+        return self._from_settings("FEED_ATOM").format(slug=self.slug)
+
+
+class Unit(Term):
+    pass
+
+
+class Officer(Term):
+    pass
+
+
+class Activity(Term):
+    pass
+
+
+TERM_CLASSES = {"units": Unit, "officers": Officer, "activities": Activity}
+
+
+@dataclass(frozen=True)
+class OfficerRole:
+    """An officer as a release names them, with rank and post on that date."""
+
+    officer: Officer
+    rank: str
+    post: str
+    unit: Unit | None
+    as_written: str
+
+    @property
+    def title(self) -> str:
+        return " ".join(p for p in (self.rank, self.officer.name) if p)
+
+
+class ResolutionError(Exception):
+    """Releases name things the registry does not know."""
+
+    exitcode = 1
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__(
+            f"{len(problems)} problem(s) in release metadata:\n" + "\n".join(problems)
+        )
+
+
+def set_defaults(pelican):
+    for key, value in DEFAULT_SETTINGS.items():
+        pelican.settings.setdefault(key, value)
+
+
+class _Terms:
+    """One Term object per registry entry, shared by every release."""
+
+    def __init__(self, registry: Registry, settings):
+        self.registry = registry
+        self.settings = settings
+        self._made: dict[tuple[str, str], Term] = {}
+
+    def __call__(self, kind: str, entry: Entry) -> Term:
+        key = (kind, entry.slug)
+        if key not in self._made:
+            self._made[key] = TERM_CLASSES[kind](entry, self.settings)
+        return self._made[key]
+
+
+def resolve_releases(generator):
+    try:
+        registry = Registry.load(generator.settings["PATH"])
+    except RegistryError as error:
+        raise ResolutionError(error.problems) from None
+    terms = _Terms(registry, generator.settings)
+    problems: list[str] = []
+    for article in (*generator.articles, *generator.drafts):
+        problems.extend(_resolve(article, terms))
+    if problems:
+        raise ResolutionError(problems)
+    generator.context["registry"] = registry
+    generator.context["terms"] = terms
+
+
+def _resolve(article, terms: _Terms) -> list[str]:
+    problems = []
+    lines = field_lines(article.source_path)
+    when = article.date
+    for field in TAXONOMY_FIELDS:
+        resolved = []
+        for value in metadata_list(article.metadata.get(field)):
+            try:
+                if field == "officers":
+                    resolved.append(_officer_role(terms, value, when))
+                else:
+                    resolved.append(terms(field, terms.registry.resolve(field, value)))
+            except UnknownName as error:
+                problems.append(f"{article.source_path}:{lines.get(field, 1)}: {error}")
+        setattr(article, field, _unique(resolved))
+    for field in LIST_FIELDS:
+        setattr(article, field, metadata_list(article.metadata.get(field)))
+    return problems
+
+
+def _officer_role(terms: _Terms, value: str, when) -> OfficerRole:
+    entry, mention = terms.registry.resolve_officer(value)
+    service = entry.service_at(when)
+    unit_slug = service.unit if service else mention.unit
+    unit = terms("units", terms.registry.get("units", unit_slug)) if unit_slug else None
+    return OfficerRole(
+        officer=terms("officers", entry),
+        rank=service.rank if service else (mention.rank or ""),
+        post=service.post if service else (mention.post or ""),
+        unit=unit,
+        as_written=value,
+    )
+
+
+def _unique(items: list) -> list:
+    seen, unique = set(), []
+    for item in items:
+        key = item.officer if isinstance(item, OfficerRole) else item
+        if key not in seen:
+            seen.add(key)
+            unique.append(item)
+    return unique
+
+
+def register():
+    signals.initialized.connect(set_defaults)
+    signals.article_generator_pretaxonomy.connect(resolve_releases)
