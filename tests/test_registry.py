@@ -133,9 +133,11 @@ def test_rank_changes_show_on_releases_and_on_the_officer_page(content_copy, bui
     assert after.find("a", href=lambda h: h.endswith("personel/saiful-anwar/")).get_text() == (
         "Kompol Saiful Anwar"
     )
+    officer_page = build.html("personel/saiful-anwar/")
+    assert "terakhir menurut registri: Kompol, Kapolsek Johar Baru." in officer_page.get_text()
     rows = [
         [td.get_text(" ", strip=True) for td in tr.find_all("td")]
-        for tr in build.html("personel/saiful-anwar/").select(".history tbody tr")
+        for tr in officer_page.select(".history tbody tr")
     ]
     assert rows == [
         ["AKP", "Kanit Reskrim Polsek Johar Baru", "20 November 2024", "1"],
