@@ -261,6 +261,9 @@ def _first_of_each(items: list[Found], prefer=None) -> list[Found]:
         kept = order.get(item.key)
         if kept is None:
             order[item.key] = item
+        elif kept.proposal and item.proposal and "posts" in kept.proposal:
+            posts = kept.proposal["posts"]  # "Kapolsek Gambir" named after "Polsek Gambir"
+            posts += [p for p in item.proposal.get("posts", []) if p not in posts]
         elif prefer and prefer(item) > prefer(kept):
             order[item.key] = Found(item.kind, item.text, kept.line, item.entry, item.proposal)
     return list(order.values())
