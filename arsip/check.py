@@ -51,6 +51,7 @@ FILE_LINK = re.compile(r"^\{(?:filename|static|attach)\}(?P<path>.*)$")
 MARKDOWN_LINK = re.compile(r"!?\[[^\]]*\]\(\s*<?(?P<target>[^)\s>]+)>?(?:\s+[\"'][^)]*[\"'])?\s*\)")
 REFERENCE_LINK = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(?P<target>\S+?)>?(?:\s|$)")
 HTML_LINK = re.compile(r"\b(?:href|src)\s*=\s*[\"'](?P<target>[^\"']+)[\"']", re.IGNORECASE)
+MARKUP = re.compile(r"(?<=\])\([^)]*\)|<[^>]+>")
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 # Output that exists without a source file of its own: theme assets, the search index.
 GENERATED_PREFIXES = ("/theme/", "/pagefind/", "/feeds/")
@@ -196,9 +197,13 @@ def _check_names(release: Release, registry: Registry, report) -> None:
 
 
 def _paragraphs(release: Release) -> list[tuple[int, str]]:
-    """Body paragraphs (consecutive non-blank lines) with their first line's number."""
+    """Body paragraphs (consecutive non-blank lines) with their first line's number.
+
+    Link targets and HTML tags are left out: "/satuan/polsek-menteng/" names no one.
+    """
     paragraphs, current, start = [], [], 0
     for number, line in release.body_lines():
+        line = MARKUP.sub(" ", line)
         if line.strip():
             if not current:
                 start = number
