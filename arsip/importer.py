@@ -497,12 +497,21 @@ def _without_date(text: str, date_text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def propose_title(first_paragraph: str, date_text: str) -> str:
+def lead_sentence(paragraphs: list[str], date_text: str) -> str:
+    """The body's first sentence, without dateline and date ("" if there is none)."""
+    for paragraph in paragraphs:
+        found = sentences(_without_date(paragraph, date_text))
+        if found and any(c.isalpha() for c in found[0]):
+            return found[0]
+    return ""
+
+
+def propose_title(paragraphs: list[str], date_text: str) -> str:
     """A headline buried in the text ("Kegiatan “...”"), else a short first sentence."""
-    for match in QUOTED.finditer(first_paragraph):
+    for match in QUOTED.finditer(paragraphs[0]):
         if len(match[1].split()) >= 4:
             return match[1].strip(" .,")
-    sentence = sentences(_without_date(first_paragraph, date_text))[0]
+    sentence = lead_sentence(paragraphs, date_text)
     sentence = re.sub(r"\s*\([^)]*\)", "", sentence).rstrip(".")
     clause = sentence.split(",")[0]
     words = (clause if len(clause.split()) >= 5 else sentence).split()[:TITLE_WORDS]
@@ -517,8 +526,8 @@ def _title_case(word: str, first: bool) -> str:
     return word[:1].upper() + word[1:]
 
 
-def propose_summary(first_paragraph: str, date_text: str) -> str:
-    sentence = sentences(_without_date(first_paragraph, date_text))[0]
+def propose_summary(paragraphs: list[str], date_text: str) -> str:
+    sentence = lead_sentence(paragraphs, date_text)
     words = sentence.split()
     if len(words) > SUMMARY_WORDS:
         return " ".join(words[:SUMMARY_WORDS]).rstrip(",;:") + "\u2026"
@@ -599,11 +608,16 @@ def read_draft(registry: Registry, path: Path, today: datetime.date | None = Non
             if found_time.weekday is not None and found_time.weekday != found_date.date.weekday():
                 notes.append(_weekday_mismatch(path, line, found_time, found_date, when))
             break
-    first_line, first = paragraphs[0]
+    texts = [text for _, text in paragraphs]
+    if not lead_sentence(texts, found_date.text):
+        raise RawReleaseError(
+            "the body has nothing but the date: paste the release's text", paragraphs[0][0]
+        )
+    first_line = paragraphs[0][0]
     if headline:
         title_line, title = headline[0]
     else:
-        title_line, title = None, propose_title(first, found_date.text)
+        title_line, title = None, propose_title(texts, found_date.text)
         notes.append(
             Problem(
                 path,
@@ -618,7 +632,7 @@ def read_draft(registry: Registry, path: Path, today: datetime.date | None = Non
         title=title,
         title_line=title_line,
         date=when,
-        summary=propose_summary(first, found_date.text),
+        summary=propose_summary(texts, found_date.text),
         units=names["units"],
         officers=names["officers"],
         activities=names["activities"],

@@ -11,9 +11,18 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import CONTENT, RAW_RELEASES, ROOT
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from arsip.content import metadata_list, read_release
-from arsip.importer import import_releases, read_raw, suggestions_text
+from arsip.dates import parse_metadata_date
+from arsip.importer import (
+    RawReleaseError,
+    import_releases,
+    read_draft,
+    read_raw,
+    suggestions_text,
+)
 from arsip.registry import Registry
 
 TODAY = datetime.date(2026, 11, 25)
@@ -376,3 +385,27 @@ def test_invoke_import_prints_each_file_written(tmp_path):
     )
     assert again.returncode == 1 and again.stdout == ""
     assert again.stderr.count("already imported, not written again") == 3
+
+
+PIECES = [
+    "Jakarta,x.com,", "Jumat (8/11/2024).", "Senin (2/12)", "30/02/2025", "20 November", "tanggal",
+    "pukul 25.99", "pukul 10.00 WITA", "Kapolsek", "Gambir", "AKP", "Kompol", "Mayor", "Inf", "Budi",
+    "S.H.,", "\u201cJumat Curhat\u201d", "Polsek", "Komentar", "Rt. 01", "Kelurahan", "jalan",
+    "bertempat di", ",", ".", "(", ")", "\n", "\n\n",
+]  # fmt: skip
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.sampled_from(PIECES), max_size=30).map(" ".join))
+def test_any_text_is_imported_or_refused_with_a_reason(tmp_path, text):
+    registry = Registry.load(CONTENT)
+    path = raw(tmp_path, "acak.txt", text)
+    try:
+        draft = read_draft(registry, path, TODAY)
+    except RawReleaseError as error:
+        assert str(error) and error.line >= 1
+        return
+    assert draft.title and draft.summary
+    assert parse_metadata_date(draft.metadata()["date"]).date() == draft.date.date()
