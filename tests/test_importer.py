@@ -390,8 +390,8 @@ def test_invoke_import_prints_each_file_written(tmp_path):
 PIECES = [
     "Jakarta,x.com,", "Jumat (8/11/2024).", "Senin (2/12)", "30/02/2025", "20 November", "tanggal",
     "pukul 25.99", "pukul 10.00 WITA", "Kapolsek", "Gambir", "AKP", "Kompol", "Mayor", "Inf",
-    "Budi", "S.H.,", "\u201cJumat Curhat\u201d", "Polsek", "Komentar", "Rt. 01", "Kelurahan", "jalan",
-    "bertempat di", ",", ".", "(", ")", "\n", "\n\n",
+    "Budi", "S.H.,", "\u201cJumat Curhat\u201d", "Polsek", "Komentar", "Rt. 01", "Kelurahan",
+    "jalan", "bertempat di", ",", ".", "(", ")", "\n", "\n\n",
 ]  # fmt: skip
 
 
