@@ -78,7 +78,9 @@ OUTLET_LINE = re.compile(
 OUTLET_SEARCH_LINES = 4  # the outlet line comes before the body
 DOMAIN_WITH_SPACE = re.compile(r"^(\S+)\s+(com|co|id|net|org|co\.id|news|info)$", re.IGNORECASE)
 # "Jakarta Pusat- ", "Jakarta Pusat – ", "Jakarta Pusat, " at the start of a body.
-DATELINE = re.compile(r"^[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2}\s*(?:[-\u2013\u2014]+|,)\s*")
+DATELINE = re.compile(
+    r"^(?:[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2}\s*[-\u2013\u2014]+|Jakarta(?:\s+[A-Z]\w*)?\s*,)\s*"
+)
 UNIT_HEADS = ("Polsek", "Polres", "Polda", "Polsubsektor", "Koramil", "Kodim")
 UNIT_MENTION = re.compile(rf"\b(?:{'|'.join(UNIT_HEADS)})(?:\s+[A-Z0-9][\w/]*){{1,4}}")
 # Capitalised words that follow a unit head without naming a unit: "Polsek Setempat".
@@ -484,23 +486,24 @@ def sentences(text: str) -> list[str]:
     return [p for p in parts if p]
 
 
-def _without_date(text: str, date_text: str) -> str:
+def _without_date(text: str, date_text: str, dateline: bool = True) -> str:
+    """The text without its dateline and date, sentence ends kept."""
     if date_text:
-        text = re.sub(
-            r"(?:\b[Pp]ada\s+)?" + re.escape(date_text) + r"[\s.,\u2013\u2014-]*",
-            " ",
-            text,
-            count=1,
-        )
-    text = DATELINE.sub("", text, count=1)
+        pattern = r"(?:\b[Pp]ada\s+)?" + re.escape(date_text) + r"[\s,\u2013\u2014-]*"
+        text = re.sub(pattern, "\0", text, count=1)
+        text = re.sub(r"\.\s*\0\s*\.", ".", text)  # "Pilkada 2024. Kamis (28/11/2024)."
+        text = re.sub(r"[\s,]*\0\s*\.", ".", text)  # "warga, Jumat (6/12/2024). Kegiatan"
+        text = text.replace("\0", " ")
+    if dateline:
+        text = DATELINE.sub("", text, count=1)
     text = " ".join(text.split()).strip(" ,\u2013\u2014-")
     return text[:1].upper() + text[1:]
 
 
 def lead_sentence(paragraphs: list[str], date_text: str) -> str:
     """The body's first sentence, without dateline and date ("" if there is none)."""
-    for paragraph in paragraphs:
-        found = sentences(_without_date(paragraph, date_text))
+    for index, paragraph in enumerate(paragraphs):
+        found = sentences(_without_date(paragraph, date_text, dateline=index == 0))
         if found and any(c.isalpha() for c in found[0]):
             return found[0]
     return ""

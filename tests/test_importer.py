@@ -276,7 +276,7 @@ def test_a_year_less_date_takes_its_year_from_weekday_and_context(tmp_path):
 
 UNKNOWN = (
     "Patroli Gabungan di Gambir\n"
-    "Jakarta,tribratanews.com,\n"
+    "Jakarta,tribratanews.com, kabarmetro co,\n"
     "Jakarta Pusat - Polsek Gambir menggelar \u201cJumat Curhat\u201d bersama warga Kelurahan "
     "Gambir, Jumat (6/12/2024). Kegiatan dipimpin Kapolsek Gambir AKP Budi Santoso, S.H., M.H., "
     "bersama Kapolsek Menteng Kompol Bayu Marfiando.\n"
@@ -291,6 +291,10 @@ def test_unknown_names_are_suggested_not_written(tmp_path):
     assert release.metadata["units"] == "Polsek Menteng"
     assert release.metadata["officers"] == "Kapolsek Menteng Kompol Bayu Marfiando"
     assert release.metadata["activities"] == ""
+    assert release.metadata["sources"] == "tribratanews.com; kabarmetro.co"
+    assert release.metadata["summary"] == (
+        "Polsek Gambir menggelar \u201cJumat Curhat\u201d bersama warga Kelurahan Gambir."
+    )
     assert [(s.kind, s.entry) for s in report.suggestions] == [
         ("units", {"slug": "polsek-gambir", "name": "Polsek Gambir", "posts": ["Kapolsek Gambir"]}),
         (
