@@ -515,7 +515,8 @@ def propose_title(paragraphs: list[str], date_text: str) -> str:
         if len(match[1].split()) >= 4:
             return match[1].strip(" .,")
     sentence = lead_sentence(paragraphs, date_text)
-    sentence = re.sub(r"\s*\([^)]*\)", "", sentence).rstrip(".")
+    # Asides in parentheses make long titles: "Pemilihan Kepala Daerah (Pilkada) Serentak".
+    sentence = re.sub(r"\s*\([^)]*\)", "", sentence).rstrip(".").strip() or sentence
     clause = sentence.split(",")[0]
     words = (clause if len(clause.split()) >= 5 else sentence).split()[:TITLE_WORDS]
     while words and words[-1].lower() in SMALL_WORDS:
@@ -630,6 +631,17 @@ def read_draft(registry: Registry, path: Path, today: datetime.date | None = Non
             )
         )
     names = find_names(registry, paragraphs)
+    for kind in ("units", "activities"):  # required fields the editor must fill
+        if not any(found.entry for found in names[kind]):
+            notes.append(
+                Problem(
+                    path,
+                    first_line,
+                    "warning",
+                    f"no known {KINDS[kind].singular} found: "
+                    f"fill `{kind.capitalize()}:` by hand or add it to the registry",
+                )
+            )
     return Draft(
         source=path,
         title=title,

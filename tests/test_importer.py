@@ -26,6 +26,7 @@ from arsip.importer import (
 from arsip.registry import Registry
 
 TODAY = datetime.date(2026, 11, 25)
+REGISTRY = Registry.load(CONTENT)
 
 # What the importer proposes for each raw release, field by field. The hand-made
 # releases in content/rilis/2024/ agree on date, sources and registry entries
@@ -308,6 +309,10 @@ def test_unknown_names_are_suggested_not_written(tmp_path):
         ),
         ("activities", {"slug": "jumat-curhat", "name": "Jumat Curhat"}),
     ]
+    assert [str(p) for p in report.problems] == [
+        f"{tmp_path / 'gambir.txt'}:3: warning: no known activity type found: fill `Activities:` "
+        "by hand or add it to the registry"
+    ]
     text = suggestions_text(report)
     assert "registry/officers.yaml" in text and "--add-to-registry" in text
     assert {p.name: p.read_text() for p in (content / "registry").iterdir()} == registry_before
@@ -404,10 +409,9 @@ PIECES = [
 )
 @given(st.lists(st.sampled_from(PIECES), max_size=30).map(" ".join))
 def test_any_text_is_imported_or_refused_with_a_reason(tmp_path, text):
-    registry = Registry.load(CONTENT)
     path = raw(tmp_path, "acak.txt", text)
     try:
-        draft = read_draft(registry, path, TODAY)
+        draft = read_draft(REGISTRY, path, TODAY)
     except RawReleaseError as error:
         assert str(error) and error.line >= 1
         return
