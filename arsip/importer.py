@@ -247,10 +247,11 @@ def find_names(registry: Registry, paragraphs: list[tuple[int, str]]) -> dict[st
     found = {"units": [], "officers": [], "activities": []}
     officers = _find_officers(registry, paragraphs)
     found["officers"] = _first_of_each(officers, prefer=_mention_detail)
-    units = _find_spellings(registry, "units", paragraphs, with_posts=True)
+    normalized = [(line, normalize(text)) for line, text in paragraphs]
+    units = _find_spellings(registry, "units", normalized, with_posts=True)
     units += _unknown_units(registry, paragraphs, officers)
     found["units"] = _first_of_each(units)
-    activities = _find_spellings(registry, "activities", paragraphs)
+    activities = _find_spellings(registry, "activities", normalized)
     activities += _unknown_activities(registry, paragraphs)
     found["activities"] = _first_of_each(activities)
     return found
@@ -276,7 +277,8 @@ def _spelling_pattern(spellings) -> re.Pattern:
     return re.compile(r"(?<!\S)(" + "|".join(re.escape(s) for s in ordered) + r")(?!\S)")
 
 
-def _find_spellings(registry, kind, paragraphs, with_posts=False) -> list[Found]:
+def _find_spellings(registry, kind, normalized, with_posts=False) -> list[Found]:
+    """Registry spellings in paragraphs already passed through `normalize`."""
     table = {normalize(s): e for e in registry.all(kind) for s in e.spellings}
     if with_posts:
         table.update({normalize(p): e for e in registry.all(kind) for p in e.posts})
@@ -285,8 +287,8 @@ def _find_spellings(registry, kind, paragraphs, with_posts=False) -> list[Found]
         return []
     pattern = _spelling_pattern(table)
     found = []
-    for line, text in paragraphs:
-        for match in pattern.finditer(normalize(text)):
+    for line, text in normalized:
+        for match in pattern.finditer(text):
             entry = table[match[1]]
             found.append(Found(kind, entry.name, line, entry))
     return found
@@ -326,10 +328,9 @@ def _resolves_as_prefix(registry, name: str) -> Entry | None:
     """The unit the longest prefix of `name` names ("Koramil 08 Johar Baru) dipimpin")."""
     words = name.split()
     for size in range(len(words), 1, -1):
-        try:
-            return registry.resolve("units", " ".join(words[:size]))
-        except UnknownName:
-            continue
+        entry = registry.lookup("units", " ".join(words[:size]))
+        if entry:
+            return entry
     return None
 
 
@@ -349,11 +350,13 @@ def _unknown_activities(registry, paragraphs) -> list[Found]:
 
 
 def _knows(registry, kind, name) -> bool:
-    try:
-        registry.resolve(kind, name)
-    except UnknownName:
-        return False
-    return True
+    if kind == "officers":
+        try:
+            registry.resolve_officer(name)
+        except UnknownName:
+            return False
+        return True
+    return registry.lookup(kind, name) is not None
 
 
 def _mention_detail(found: Found) -> int:
@@ -371,11 +374,16 @@ def _post_heads(registry) -> set[str]:
 def _find_officers(registry: Registry, paragraphs) -> list[Found]:
     """Every "[post] rank name[, degrees]" in the text, read by the registry."""
     heads = _post_heads(registry)
+    # First words of the ranks: most words can be skipped without reading them.
+    rank_heads = {rank.split()[0] for rank in registry.vocabulary.ranks}
     found = []
     for line, text in paragraphs:
         words = text.split()
         index = 0
         while index < len(words):
+            if words[index].casefold() not in rank_heads:
+                index += 1
+                continue
             mention, end = _officer_at(registry, words, index, heads)
             if mention is None:
                 index += 1

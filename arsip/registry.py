@@ -224,6 +224,10 @@ class Registry:
         close = difflib.get_close_matches(normalize(text), spellings, n=1, cutoff=0.6)
         return spellings[close[0]].name if close else None
 
+    def lookup(self, kind: str, text: str) -> Entry | None:
+        """The entry `text` spells exactly (up to case and punctuation), or None."""
+        return self._spellings[kind].get(normalize(text))
+
     def resolve(self, kind: str, text: str) -> Entry:
         """The entry `text` names, or UnknownName with a suggestion."""
         if kind == "officers":
