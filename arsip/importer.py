@@ -134,7 +134,6 @@ class Draft:
 
     source: Path
     title: str
-    title_line: int | None  # None: proposed from the first sentence
     date: datetime.datetime
     summary: str
     units: list[Found]
@@ -232,7 +231,11 @@ def split_outlet(lines: list[tuple[int, str]]):
 
 
 def _looks_like_outlets(text: str) -> bool:
-    return all(len(part.split()) <= 3 for part in re.split(r"[,;|]", text)) and len(text) <= 80
+    """ "kabarmetro.co", "faktaberita online": domain-like or lowercase, a few words each."""
+    parts = [p.strip() for p in re.split(r"[,;|]", text) if p.strip()]
+    return len(text) <= 80 and all(
+        len(part.split()) <= 3 and ("." in part or part == part.lower()) for part in parts
+    )
 
 
 def _outlet_name(text: str) -> str:
@@ -627,9 +630,13 @@ def read_draft(registry: Registry, path: Path, today: datetime.date | None = Non
         )
     first_line = paragraphs[0][0]
     if headline:
-        title_line, title = headline[0]
+        title = headline[0][1]
+        for line, text in headline[1:]:
+            notes.append(
+                Problem(path, line, "warning", f'left out (before the outlet line): "{text}"')
+            )
     else:
-        title_line, title = None, propose_title(texts, found_date.text)
+        title = propose_title(texts, found_date.text)
         notes.append(
             Problem(
                 path,
@@ -653,7 +660,6 @@ def read_draft(registry: Registry, path: Path, today: datetime.date | None = Non
     return Draft(
         source=path,
         title=title,
-        title_line=title_line,
         date=when,
         summary=propose_summary(texts, found_date.text),
         units=names["units"],
