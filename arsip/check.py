@@ -104,69 +104,73 @@ def _read_all(folder: Path, problems: list[Problem]) -> list[Release]:
     return documents
 
 
+class _Findings:
+    """The problems of one release, placed at a field's line or at a given line."""
+
+    def __init__(self, release: Release):
+        self.release = release
+        self.problems: list[Problem] = []
+
+    def at_field(self, field_name: str, level: str, message: str) -> None:
+        self.at(self.release.lines.get(field_name, 1), level, message)
+
+    def at(self, line: int, level: str, message: str) -> None:
+        self.problems.append(Problem(self.release.path, line, level, message))
+
+
 def check_release(release: Release, registry: Registry | None) -> list[Problem]:
-    problems: list[Problem] = []
-
-    def report(field_name, level, message):
-        problems.append(Problem(release.path, release.lines.get(field_name, 1), level, message))
-
-    def report_at(line, level, message):
-        problems.append(Problem(release.path, line, level, message))
-
-    report.at = report_at
-
+    findings = _Findings(release)
     for name, written in release.names.items():
         if name not in KNOWN_FIELDS:
             close = difflib.get_close_matches(name, KNOWN_FIELDS, n=1)
             hint = f" (did you mean `{close[0].capitalize()}:`?)" if close else ""
-            report(name, "warning", f"unknown field `{written}:`{hint}: it is ignored")
+            findings.at_field(name, "warning", f"unknown field `{written}:`{hint}: it is ignored")
     for name in REQUIRED_FIELDS:
         if name not in release.metadata:
-            report(name, "error", f"missing `{name.capitalize()}:`: add it to the header")
-        elif not release.metadata[name].strip():
-            report(name, "error", f"`{name.capitalize()}:` is empty: fill it in")
-    _check_values(release, report)
-    if registry is not None:
-        _check_names(release, registry, report)
-    if not release.body.strip():
-        problems.append(
-            Problem(
-                release.path,
-                release.body_line,
-                "error",
-                "empty body: add the release's text below the header",
+            findings.at_field(
+                name, "error", f"missing `{name.capitalize()}:`: add it to the header"
             )
+        elif not release.metadata[name].strip():
+            findings.at_field(name, "error", f"`{name.capitalize()}:` is empty: fill it in")
+    _check_values(release, findings)
+    if registry is not None:
+        _check_names(release, registry, findings)
+    if not release.body.strip():
+        findings.at(
+            release.body_line, "error", "empty body: add the release's text below the header"
         )
-    return problems
+    return findings.problems
 
 
-def _check_values(release: Release, report) -> None:
+def _check_values(release: Release, findings: _Findings) -> None:
     metadata = release.metadata
     if metadata.get("date"):
         try:
             parse_metadata_date(metadata["date"])
         except DateProblem as error:
-            report("date", "error", str(error))
+            findings.at_field("date", "error", str(error))
     status = metadata.get("status", "").strip().lower()
     if status and status not in STATUSES:
-        report(
+        findings.at_field(
             "status",
             "error",
             f'status "{metadata["status"]}" must be one of: {", ".join(STATUSES)}',
         )
     slug = metadata.get("slug", "").strip()
     if slug and not SLUG_RE.match(slug):
-        report("slug", "error", f'slug "{slug}" must be lowercase letters, digits and hyphens')
+        findings.at_field(
+            "slug", "error", f'slug "{slug}" must be lowercase letters, digits and hyphens'
+        )
 
 
-def _check_names(release: Release, registry: Registry, report) -> None:
+def _check_names(release: Release, registry: Registry, findings: _Findings) -> None:
     named: dict[str, set[str]] = {kind: set() for kind in KINDS}
     for kind in KINDS:
         value = release.metadata.get(kind, "")
         if kind == "officers" and "," in value and ";" not in value:
             pieces = metadata_list(value)
             if any(DEGREE_RE.match(p.replace(" ", "")) for p in pieces):
-                report(
+                findings.at_field(
                     kind,
                     "error",
                     "separate officers with ';': with commas only, degrees are read as officers",
@@ -176,7 +180,7 @@ def _check_names(release: Release, registry: Registry, report) -> None:
             try:
                 named[kind].add(registry.resolve(kind, item).slug)
             except UnknownName as error:
-                report(kind, "error", str(error))
+                findings.at_field(kind, "error", str(error))
     found = find_names(registry, _paragraphs(release))
     for kind in ("units", "officers"):
         for item in found[kind]:
@@ -193,7 +197,7 @@ def _check_names(release: Release, registry: Registry, report) -> None:
                 )
             else:
                 continue
-            report.at(item.line, "warning", message)
+            findings.at(item.line, "warning", message)
 
 
 def _paragraphs(release: Release) -> list[tuple[int, str]]:
