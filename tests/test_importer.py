@@ -18,6 +18,7 @@ from arsip.content import metadata_list, read_release
 from arsip.dates import parse_metadata_date
 from arsip.importer import (
     RawReleaseError,
+    entry_yaml,
     import_releases,
     read_draft,
     read_raw,
@@ -417,3 +418,19 @@ def test_any_text_is_imported_or_refused_with_a_reason(tmp_path, text):
         return
     assert draft.title and draft.summary
     assert parse_metadata_date(draft.metadata()["date"]).date() == draft.date.date()
+
+
+names = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1).map(
+    str.strip
+)
+
+
+@given(names, st.lists(names, max_size=3), names, names)
+def test_registry_entries_are_written_as_yaml_that_reads_back(name, degrees, rank, post):
+    entry = {
+        "slug": "x",
+        "name": name,
+        "degrees": degrees,
+        "service": [{"rank": rank, "post": post, "unit": "polsek-menteng"}],
+    }
+    assert yaml.safe_load(entry_yaml(entry)) == [entry]
