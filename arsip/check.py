@@ -31,7 +31,7 @@ from arsip.content import (
     metadata_list,
     parse_release,
 )
-from arsip.dates import DateProblem, parse_metadata_date
+from arsip.dates import DateProblem, find_date, parse_metadata_date
 from arsip.importer import RELEASES_DIR, find_names
 from arsip.registry import (
     DEGREE_RE,
@@ -146,9 +146,11 @@ def _check_values(release: Release, findings: _Findings) -> None:
     metadata = release.metadata
     if metadata.get("date"):
         try:
-            parse_metadata_date(metadata["date"])
+            when = parse_metadata_date(metadata["date"])
         except DateProblem as error:
             findings.at_field("date", "error", str(error))
+        else:
+            _check_date_in_text(release, when.date(), findings)
     status = metadata.get("status", "").strip().lower()
     if status and status not in STATUSES:
         findings.at_field(
@@ -161,6 +163,25 @@ def _check_values(release: Release, findings: _Findings) -> None:
         findings.at_field(
             "slug", "error", f'slug "{slug}" must be lowercase letters, digits and hyphens'
         )
+
+
+def _check_date_in_text(release: Release, when: datetime.date, findings: _Findings) -> None:
+    """The date the text gives first should be the `Date:` field's (same parser as import)."""
+    for line, text in _paragraphs(release):
+        try:
+            found = find_date(text, context_year=when.year)
+        except DateProblem as error:
+            findings.at(line, "warning", f"{error} (in the text)")
+            return
+        if found:
+            if found.date != when:
+                findings.at(
+                    line,
+                    "warning",
+                    f'the text says "{found.text}" but `Date:` is {when:%Y-%m-%d}: '
+                    "check which is right",
+                )
+            return
 
 
 def _check_names(release: Release, registry: Registry, findings: _Findings) -> None:

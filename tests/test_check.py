@@ -61,6 +61,7 @@ def test_mistakes_are_reported_with_file_line_and_message(content_copy):
     edit(ngopi, "Satpol PP\n", "Satpol PPP\n")  # a misspelt unit
     edit(ngopi, "Kapolsek Metro Menteng Kompol Bayu Marfiando; ", "")  # named in text only
     edit(patroli, "Summary: Polsek Johar Baru bersama", "Ringkasan: Polsek Johar Baru bersama")
+    edit(patroli, "Date: 2024-11-28 00:00", "Date: 2024-11-27 00:00")  # the text says 28
     edit(cooling, "Date: 2024-11-20 22:30", "Date: 2024-13-20 22:30")
     edit(
         cooling,
@@ -152,6 +153,12 @@ def test_mistakes_are_reported_with_file_line_and_message(content_copy):
         ),
         (PATROLI, 1, "error", "missing `Summary:`: add it to the header"),
         (PATROLI, 4, "warning", "unknown field `Ringkasan:`: it is ignored"),
+        (
+            PATROLI,
+            line_of(patroli, "Kamis (28/11/2024)"),
+            "warning",
+            'the text says "Kamis (28/11/2024)" but `Date:` is 2024-11-27: check which is right',
+        ),
     ]
 
 
