@@ -40,6 +40,7 @@ from arsip.dates import (
     format_date,
     format_metadata_date,
     weekday_name,
+    years_mentioned,
 )
 from arsip.registry import (
     DEGREE_RE,
@@ -673,9 +674,12 @@ def read_draft(registry: Registry, path: Path, today: datetime.date | None = Non
 
 
 def _find_release_date(path, paragraphs, headline, today):
-    for line, text in [*paragraphs, *headline]:
+    lines = [*paragraphs, *headline]
+    # A year-less date takes the year the whole release mentions most ("Pilkada 2024").
+    mentioned = years_mentioned("\n".join(text for _, text in lines))
+    for line, text in lines:
         try:
-            found = find_date(text, today=today)
+            found = find_date(text, context_year=mentioned[0] if mentioned else None, today=today)
         except DateProblem as error:
             raise RawReleaseError(f"{error} (nothing was guessed)", line) from None
         if found:

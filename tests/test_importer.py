@@ -262,15 +262,17 @@ def test_bad_files_get_clear_errors_and_the_others_are_imported(tmp_path):
 
 def test_a_year_less_date_takes_its_year_from_weekday_and_context(tmp_path):
     content = empty_archive(tmp_path / "content")
+    today = datetime.date(2030, 6, 1)
     path = raw(
         tmp_path,
         "senin.txt",
-        "Jakarta,kabarmetro.co,\nJakarta Pusat - Usai Pilkada 2024, Polsek Menteng menggelar "
-        "Ngopi Kamtibmas di Kelurahan Menteng, Senin (2/12).\n",
+        "Jakarta,kabarmetro.co,\nJakarta Pusat - Polsek Menteng menggelar Ngopi Kamtibmas di "
+        "Kelurahan Menteng, Senin (2/12).\nWarga diajak menjaga situasi usai Pilkada 2024.\n",
     )
-    report = import_releases(path, content, today=TODAY)
+    report = import_releases(path, content, today=today)
     release = read_release(report.written[0])
     assert release.metadata["date"] == "2024-12-02 00:00"
+    # 2 December is a Monday in 2024 and 2030; the text's "Pilkada 2024" decides.
     assert '"Senin (2/12)" has no year: took 2024 from the weekday Senin' in [
         p.message for p in report.problems
     ]
