@@ -436,3 +436,27 @@ def test_registry_entries_are_written_as_yaml_that_reads_back(name, degrees, ran
         "service": [{"rank": rank, "post": post, "unit": "polsek-menteng"}],
     }
     assert yaml.safe_load(entry_yaml(entry)) == [entry]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Uncategorized432 Dilihat", "1.204 kali dilihat", "Dilihat: 87 kali", "Komentar",
+     "3 Komentar", "Tinggalkan Balasan", "Bagikan:", "Baca juga: Polsek Gambir Gelar Patroli",
+     "Editor: Andi", "Home » Berita » Polri", "Berita Daerah"],
+)  # fmt: skip
+def test_web_page_debris_lines_are_dropped(tmp_path, line):
+    path = raw(tmp_path, "r.txt", f"Jakarta,x.com,\n{line}\nWarga hadir Jumat (8/11/2024).\n")
+    assert [text for _, text in read_raw(path)] == [
+        "Jakarta,x.com,",
+        "Warga hadir Jumat (8/11/2024).",
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Komentar warga beragam soal patroli malam.",
+     "Berita ini dilihat 400 kali oleh warga sekitar.", "Polri hadir di tengah warga."],
+)  # fmt: skip
+def test_body_lines_that_resemble_debris_are_kept(tmp_path, line):
+    path = raw(tmp_path, "r.txt", f"Jakarta,x.com,\n{line}\n")
+    assert [text for _, text in read_raw(path)] == ["Jakarta,x.com,", line]
