@@ -40,7 +40,7 @@ JINJA_ENVIRONMENT = {
 READERS = {"rst": None}  # releases are Markdown only
 
 PLUGIN_PATHS = [str(ROOT / "plugins")]
-PLUGINS = ["sanitize", "registry", "taxonomies", "related", "indonesian_dates"]
+PLUGINS = ["release_checks", "strict", "sanitize", "registry", "taxonomies", "related", "indonesian_dates"]
 
 # Clean URLs: /rilis/2024/11/<slug>/
 ARTICLE_URL = "rilis/{date:%Y}/{date:%m}/{slug}/"
