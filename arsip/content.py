@@ -17,7 +17,8 @@ LIST_FIELDS = ("places", "sources")
 REQUIRED_FIELDS = ("title", "date", "slug", "summary", "units", "activities", "sources", "status")
 STATUSES = ("published", "draft")
 
-_FIELD_LINE = re.compile(r"^(?P<name>[A-Za-z_]+)\s*:", re.ASCII)
+# As Python-Markdown's `meta` extension (which Pelican uses) reads a field.
+_FIELD_LINE = re.compile(r"^[ ]{0,3}(?P<name>[A-Za-z0-9_-]+):", re.ASCII)
 
 
 def metadata_list(value) -> list[str]:
