@@ -6,8 +6,9 @@ hostile markup into something that swallows the rest of the page) and again
 when Pelican creates the content object, this plugin
 - cleans the body and the Summary (both HTML) with nh3 against an allow-list
   suited to press releases: no script, style, iframe, form or event-handler
-  attribute survives, and links and images keep only http(s), mailto and tel
-  URLs (or relative ones);
+  attribute survives, links keep only http(s), mailto and tel URLs (or
+  relative ones), and images only URLs within the archive (no third-party
+  requests);
 - turns the plain-text metadata (Title, Units, Officers, Activities, Places,
   Sources) into text without any markup, so templates, feeds and search
   records escape it like any other string.
@@ -61,6 +62,8 @@ DROPPED_WITH_CONTENT = {
 }
 # Only Markdown's footnote anchors keep an id: other ids could clobber the page's own.
 FOOTNOTE_ID = re.compile(r"^fn(?:ref)?:[\w-]+$")
+# Images must come from the archive itself: no scheme, no "//host".
+LOCAL_URL = re.compile(r"^(?![a-zA-Z][a-zA-Z0-9+.-]*:|[/\\]{2})")
 # Metadata shown as text, never as markup.
 TEXT_FIELDS = ("title", *TAXONOMY_FIELDS, *LIST_FIELDS)
 
@@ -68,6 +71,8 @@ TEXT_FIELDS = ("title", *TAXONOMY_FIELDS, *LIST_FIELDS)
 def _keep_attribute(element: str, attribute: str, value: str) -> str | None:
     if attribute == "id" and not FOOTNOTE_ID.match(value):
         return None
+    if element == "img" and attribute == "src" and not LOCAL_URL.match(value.strip()):
+        return None  # loading it would tell another site who reads the archive
     return value
 
 
