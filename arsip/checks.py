@@ -22,6 +22,9 @@ from arsip.content import STATUSES
 # or embedded images, and Markdown takes seconds per megabyte.
 MAX_RELEASE_BYTES = 1_000_000
 
+# Fields without which Pelican drops a release.
+PELICAN_REQUIRED = ("title", "date")
+
 # How Python-Markdown's `meta` extension (which Pelican uses) reads a header.
 _FIELD = re.compile(r"^[ ]{0,3}(?P<name>[A-Za-z0-9_-]+):\s*(?P<value>.*)$")
 _CONTINUATION = re.compile(r"^[ ]{4,}\S")
@@ -115,6 +118,11 @@ def read_header(path: Path, text: str, problems: list[str]) -> Header:
 
 
 def _check_fields(path: Path, header: Header, problems: list[str]) -> None:
+    for name in PELICAN_REQUIRED:
+        if not header.get(name):
+            problems.append(
+                f"{path}:1: no `{name.title()}:` (Pelican skips a release without it): add it"
+            )
     date = header.get("date")
     if date is not None:
         # Only ISO dates: Pelican reads "8/11/2024" as 11 August, and fills what

@@ -65,6 +65,13 @@ def test_release_without_header(wide_log, content_copy, releases, build_content)
     assert f"{releases / 'patroli.md'}:1: a release starts with metadata lines" in log
 
 
+@pytest.mark.parametrize("field", ["Title", "Date"])
+def test_missing_title_or_date(wide_log, content_copy, releases, build_content, field):
+    (releases / "patroli.md").write_text(release_text(**{field: None}), encoding="utf-8")
+    log = failed(build_content(content_copy))
+    assert f"{releases / 'patroli.md'}:1: no `{field}:` (Pelican skips a release without it)" in log
+
+
 def test_field_given_twice(wide_log, content_copy, releases, build_content):
     text = release_text().replace("Status: published", "Status: published\nDate: 2024-12-01")
     (releases / "patroli.md").write_text(text, encoding="utf-8")

@@ -79,6 +79,8 @@ def test_same_content_gives_byte_identical_output(content_copy, tmp_path, monkey
     assert sorted(first) == sorted(second)
     different = [name for name in first if first[name] != second[name]]
     assert different == []
+    machine_paths = (str(tmp_path).encode(), str(ROOT).encode())
+    assert not [name for name, data in first.items() if any(p in data for p in machine_paths)]
 
 
 def test_output_carries_no_build_time(site):
