@@ -97,8 +97,7 @@ def plain_text(value: str) -> str:
     return html.unescape(text).strip()
 
 
-def _clean_read(self, path):
-    content, metadata = type(self).__mro__[1].read(self, path)
+def _clean_reader_output(content, metadata):
     if isinstance(content, str):
         content = clean_html(content)
     if isinstance(metadata.get("summary"), str):
@@ -116,8 +115,13 @@ _cleaning_readers: dict[type, type] = {}
 def _cleaning_reader(reader_class: type) -> type:
     """`reader_class` with its output cleaned before Pelican post-processes it."""
     if reader_class not in _cleaning_readers:
-        name = f"Cleaning{reader_class.__name__}"
-        _cleaning_readers[reader_class] = type(name, (reader_class,), {"read": _clean_read})
+
+        class CleaningReader(reader_class):
+            def read(self, source_path):
+                return _clean_reader_output(*super().read(source_path))
+
+        CleaningReader.__name__ = CleaningReader.__qualname__ = f"Cleaning{reader_class.__name__}"
+        _cleaning_readers[reader_class] = CleaningReader
     return _cleaning_readers[reader_class]
 
 
