@@ -8,10 +8,12 @@ import re
 import shutil
 
 import feedparser
+import markdown
 import pytest
 from bs4 import BeautifulSoup
 from conftest import CONTENT, ROOT, run_pelican
 
+from pelicanconf import MARKDOWN
 from plugins.sanitize import clean_html, plain_text
 
 # Every payload calls alert(...) so that a single marker finds any survivor.
@@ -213,3 +215,18 @@ def test_only_sanitized_html_is_printed_unescaped():
         for expression in re.findall(r"{{\s*([^}|]+?)\s*\|\s*safe\s*}}", text):
             assert expression in sanitized, (template, expression)
         assert "autoescape false" not in text and "Markup(" not in text, template
+
+
+@pytest.mark.parametrize("source", sorted(CONTENT.glob("**/*.md")), ids=lambda path: path.name)
+def test_real_content_loses_nothing_to_the_sanitizer(source):
+    """The allow-list keeps every element and word the archive's own files use."""
+    body = source.read_text(encoding="utf-8").split("\n\n", 1)[1]
+    rendered = markdown.markdown(
+        body,
+        extensions=list(MARKDOWN["extension_configs"]),
+        output_format=MARKDOWN["output_format"],
+    )
+    before = BeautifulSoup(rendered, "html.parser")
+    after = BeautifulSoup(clean_html(rendered), "html.parser")
+    assert [t.name for t in after.find_all(True)] == [t.name for t in before.find_all(True)]
+    assert after.get_text() == before.get_text()
