@@ -28,10 +28,19 @@ TYPOGRIFY = True
 # "caps" would wrap every acronym (RW, RT, PLN) in a span and break search excerpts.
 TYPOGRIFY_OMIT_FILTERS = ["caps"]
 
+# Every template escapes what it prints; HTML that plugins/sanitize.py has
+# cleaned (content, summaries) is printed with `| safe`.
+JINJA_ENVIRONMENT = {
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "extensions": [],
+    "autoescape": True,
+}
+
 READERS = {"rst": None}  # releases are Markdown only
 
 PLUGIN_PATHS = [str(ROOT / "plugins")]
-PLUGINS = ["registry", "taxonomies", "related", "indonesian_dates", "drafts"]
+PLUGINS = ["release_checks", "strict", "sanitize", "registry", "taxonomies", "related", "indonesian_dates", "drafts"]
 
 # Clean URLs: /rilis/2024/11/<slug>/
 ARTICLE_URL = "rilis/{date:%Y}/{date:%m}/{slug}/"

@@ -1,8 +1,10 @@
 """Tasks for building, previewing and checking the archive: `invoke --list`."""
 
+import os
 import shlex
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from invoke import task
@@ -33,18 +35,39 @@ def clean(c, output=SETTINGS["output"]):
     shutil.rmtree(output, ignore_errors=True)
 
 
+def _build_and_swap(c, content, output, extra=""):
+    """Build into a new folder beside `output` and put it in place only if the build succeeds.
+
+    A failed build leaves the previous `output` as it was, so a half-written
+    site is never there to deploy. Between the two renames `output` is briefly
+    absent, never incomplete.
+    """
+    target = Path(output).absolute()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
+    fresh.chmod(0o755)  # mkdtemp makes it private; the web server must read it
+    try:
+        pelican_run(c, _build_args(content, str(fresh), SETTINGS["dev_settings"], extra))
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    previous = target.with_name(f".{target.name}-old-{os.getpid()}")
+    if target.exists():
+        target.rename(previous)
+    fresh.rename(target)
+    shutil.rmtree(previous, ignore_errors=True)
+
+
 @task
 def build(c, content=SETTINGS["content"], output=SETTINGS["output"]):
-    """Build the site with the development settings."""
-    pelican_run(c, _build_args(content, output, SETTINGS["dev_settings"]))
+    """Build the site with the development settings; a failed build keeps the old output."""
+    _build_and_swap(c, content, output)
 
 
 @task
 def rebuild(c, content=SETTINGS["content"], output=SETTINGS["output"]):
-    """Build from scratch, removing the previous output first."""
-    pelican_run(
-        c, _build_args(content, output, SETTINGS["dev_settings"], "--delete-output-directory")
-    )
+    """Build from scratch, ignoring Pelican's cache; a failed build keeps the old output."""
+    _build_and_swap(c, content, output, "--ignore-cache")
 
 
 @task
@@ -73,6 +96,8 @@ def livereload(
     """Build, serve on http://127.0.0.1:8000 and rebuild and reload on every change."""
     from livereload import Server
 
+    # Builds in place, unlike `build`: this is a local preview that is never
+    # deployed, and the server keeps serving the same folder between builds.
     def rebuild_site():
         c.run(
             f"{shlex.quote(sys.executable)} -m pelican {_build_args(content, output, SETTINGS['dev_settings'])}",

@@ -28,7 +28,8 @@ FIELD_ORDER = (
 PELICAN_FIELDS = ("modified", "lang", "translation", "template", "save_as", "url", "author")
 LIST_SEPARATOR = ";"
 
-_FIELD_LINE = re.compile(r"^(?P<name>[A-Za-z_]+)\s*:", re.ASCII)
+# As Python-Markdown's `meta` extension (which Pelican uses) reads a field.
+_FIELD_LINE = re.compile(r"^[ ]{0,3}(?P<name>[A-Za-z0-9_-]+):", re.ASCII)
 
 
 def metadata_list(value) -> list[str]:

@@ -46,7 +46,7 @@ def normalize(text: str) -> str:
     """Fold case, accents and punctuation so that spelling variants meet."""
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
+    return " ".join(re.sub(r"[\W_]+", " ", text.casefold()).split())
 
 
 class RegistryError(Exception):

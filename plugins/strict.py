@@ -1,0 +1,68 @@
+"""Fail the build when Pelican logs an error, instead of skipping the file.
+
+Pelican logs a release it cannot read ("Could not process", "Skipping ...:
+could not find information about 'title'", an unknown status) and builds the
+site without it. This plugin collects every such error during the build and,
+when the build ends, fails it with all of them listed, so that no release is
+lost silently. Unlike `pelican --fatal errors`, the build goes on to the end
+first and reports every error at once; plugins/release_checks.py stops most
+bad files earlier with a located message.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from pelican import signals
+
+
+class ErrorsLogged(Exception):
+    """Pelican logged errors: the site it built is missing something."""
+
+    exitcode = 1
+
+    def __init__(self, messages: list[str]):
+        self.messages = messages
+        super().__init__(
+            f"{len(messages)} error(s) during the build, the site would be incomplete:\n"
+            + "\n".join(messages)
+        )
+
+
+class _ErrorCollector(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        if record.levelno >= logging.CRITICAL:  # Pelican's own final report
+            return
+        message = record.getMessage()
+        # "Could not process X" carries its reason only in --debug tracebacks;
+        # the exception being handled is still the current one here.
+        error = sys.exc_info()[1]
+        if error is not None and str(error) not in message:
+            message += f": {type(error).__name__}: {error}"
+        self.messages.append(message)
+
+
+collector = _ErrorCollector()
+
+
+def start_collecting(pelican):
+    collector.messages.clear()
+    root = logging.getLogger()
+    if collector not in root.handlers:
+        root.addHandler(collector)
+
+
+def fail_on_errors(pelican):
+    messages, collector.messages = collector.messages, []
+    if messages:
+        raise ErrorsLogged(messages)
+
+
+def register():
+    signals.initialized.connect(start_collecting)
+    signals.finalized.connect(fail_on_errors)
