@@ -78,12 +78,6 @@ def officer_label(role: dict) -> str:
 class OpenDataGenerator(Generator):
     """Writes the JSON, CSV and schema files after every page's context is known."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.options = {
-            key: self.settings.get(key, value) for key, value in DEFAULT_SETTINGS.items()
-        }
-
     def generate_output(self, writer):
         # In generate_output, not generate_context: the taxonomies generator
         # fills context["taxonomies"] in its own generate_context.
@@ -99,9 +93,9 @@ class OpenDataGenerator(Generator):
             "count": len(releases),
             "releases": [records[id(release)] for release in releases],
         }
-        self.write(self.options["OPENDATA_RELEASES_JSON"], to_json(collection))
-        self.write(self.options["OPENDATA_RELEASES_CSV"], to_csv(collection["releases"]))
-        self.write(self.options["OPENDATA_SCHEMA"], to_json(schema))
+        self.write(self.settings["OPENDATA_RELEASES_JSON"], to_json(collection))
+        self.write(self.settings["OPENDATA_RELEASES_CSV"], to_csv(collection["releases"]))
+        self.write(self.settings["OPENDATA_SCHEMA"], to_json(schema))
 
         for kind, taxonomy in self.context["taxonomies"].items():
             for term, carriers in taxonomy.terms:
@@ -121,7 +115,7 @@ class OpenDataGenerator(Generator):
     def header(self) -> dict:
         return {
             "schema_version": self.version,
-            "schema": self.link(self.options["OPENDATA_SCHEMA"]),
+            "schema": self.link(self.settings["OPENDATA_SCHEMA"]),
         }
 
     def release_record(self, release) -> dict:
@@ -165,7 +159,7 @@ class OpenDataGenerator(Generator):
     # -- paths and files -----------------------------------------------------
 
     def term_data_path(self, label: str, slug: str) -> str:
-        return self.options["OPENDATA_TERM_JSON"].format(label=label, slug=slug)
+        return self.settings["OPENDATA_TERM_JSON"].format(label=label, slug=slug)
 
     def link(self, path: str) -> str:
         """Absolute when the site is built with a SITEURL, else from the site root."""
@@ -214,9 +208,15 @@ def to_csv(records: list[dict]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
+def set_defaults(pelican):
+    for key, value in DEFAULT_SETTINGS.items():
+        pelican.settings.setdefault(key, value)
+
+
 def get_generators(pelican):
     return OpenDataGenerator
 
 
 def register():
+    signals.initialized.connect(set_defaults)
     signals.get_generators.connect(get_generators)
