@@ -7,7 +7,8 @@ Adds to the output:
 - `data/releases.csv`: the same, one row per release, UTF-8 with a byte order
   mark so that spreadsheets read it as UTF-8, list fields joined with "; ";
 - `<label>/<slug>/index.json` for every unit, officer and activity type:
-  the term and exactly the releases that carry it;
+  the term and exactly the releases that carry it (slug, title, date, URL;
+  for officers also their rank and post in each);
 - `data/releases.schema.json`: the JSON Schema (schema/releases.schema.json
   in the repository) both kinds of JSON document follow.
 
@@ -106,7 +107,10 @@ class OpenDataGenerator(Generator):
                     "kind": kind,
                     "term": self.term_record(kind, term, data_url),
                     "count": len(chronological),
-                    "releases": [records[id(release)] for release in chronological],
+                    "releases": [
+                        self.release_ref(records[id(release)], kind, term)
+                        for release in chronological
+                    ],
                 }
                 self.write(data_url, to_json(document))
 
@@ -131,6 +135,18 @@ class OpenDataGenerator(Generator):
             "places": list(release.places),
             "sources": list(release.sources),
         }
+
+    def release_ref(self, record: dict, kind: str, term) -> dict:
+        """A release in a term's document: enough to list it; the rest is in releases.json.
+
+        Officers' documents add the officer's role in that release, so that
+        one file tells an officer's ranks and posts over time.
+        """
+        ref = {key: record[key] for key in ("slug", "title", "date", "url")}
+        if kind == "officers":
+            role = next(r for r in record["officers"] if r["slug"] == term.slug)
+            ref["officer"] = {key: role[key] for key in ("rank", "post", "unit", "as_written")}
+        return ref
 
     def term_ref(self, term) -> dict:
         return {"slug": term.slug, "name": term.name, "url": self.link(term.url)}

@@ -17,6 +17,7 @@ and the theme's CSS colours it. Needs the `registry` and `taxonomies` plugins.
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -82,6 +83,12 @@ class Chart:
     plot_left: float = 0  # columns: where gridlines start and end, and the axis
     plot_right: float = 0
     baseline: float = 0
+
+
+@functools.cache
+def month_label(month: datetime.date, style: str = "month") -> str:
+    """ "November 2024": every term page's sparkline asks for the same few months."""
+    return format_date(month, style)
 
 
 def month_span(releases) -> list[datetime.date]:
@@ -161,7 +168,7 @@ def month_chart(releases, months) -> Chart:
     data = [
         Datum(
             key=f"{m:%Y-%m}",
-            label=format_date(m, "month"),
+            label=month_label(m),
             value=count,
             url=f"arsip/{m:%Y}/{m:%m}/" if count else "",
         )
@@ -184,7 +191,7 @@ def month_chart(releases, months) -> Chart:
             y=round(baseline - d.value / scale_top * plot_height, 1),
             width=round(column, 1),
             height=round(d.value / scale_top * plot_height, 1),
-            label=format_date(months[index], "MMM y"),
+            label=month_label(months[index], "MMM y"),
             show_label=index % label_every == 0,
         )
         for index, d in enumerate(data)
@@ -248,7 +255,7 @@ def sparkline(releases, months) -> Sparkline | None:
     slot = SPARK_WIDTH / len(months)
     bar_width = min(max(slot * 0.8, 0.5), SPARK_MAX_BAR)
     data = [
-        Datum(key=f"{m:%Y-%m}", label=format_date(m, "month"), value=c)
+        Datum(key=f"{m:%Y-%m}", label=month_label(m), value=c)
         for m, c in zip(months, counts, strict=True)
     ]
     bars = tuple(

@@ -76,7 +76,9 @@ def test_releases_json_validates_and_lists_every_published_release(site):
         assert record["places"] == list(fact.places)
         assert record["sources"] == list(fact.sources)
         assert record["url"].startswith("/") and (site.output / record["url"][1:]).is_dir()
-        assert "<" not in record["summary"] and "&" not in record["title"]
+        # Plain text: typogrify's "&nbsp;" and tags stay on the pages.
+        assert record["title"] == fact.title
+        assert "<" not in record["summary"] and "\xa0" not in record["summary"]
 
 
 def test_officers_carry_the_rank_and_post_in_force_on_the_release_date(site):
@@ -122,6 +124,8 @@ def test_csv_round_trips_to_the_json(site):
 def test_every_term_has_a_json_document_with_exactly_its_releases(site):
     facts = published_releases(CONTENT)
     term_document = validator("term_document")
+    collection = load_json(site.output / "data" / "releases.json")
+    records = {record["slug"]: record for record in collection["releases"]}
     for kind, spec in KINDS.items():
         expected = carriers(facts, kind)
         written = {p.parent.name for p in (site.output / spec.label).glob("*/index.json")}
@@ -134,6 +138,18 @@ def test_every_term_has_a_json_document_with_exactly_its_releases(site):
             assert document["count"] == len(releases)
             assert [r["slug"] for r in document["releases"]] == [r.slug for r in releases]
             assert document["term"]["data_url"] == f"/{spec.label}/{slug}/index.json"
+            for ref in document["releases"]:
+                record = records[ref["slug"]]
+                assert {k: ref[k] for k in ("title", "date", "url")} == {
+                    k: record[k] for k in ("title", "date", "url")
+                }
+                if kind == "officers":
+                    role = next(o for o in record["officers"] if o["slug"] == slug)
+                    assert ref["officer"] == {
+                        k: role[k] for k in ("rank", "post", "unit", "as_written")
+                    }
+                else:
+                    assert "officer" not in ref
 
 
 def test_the_schema_is_published_with_the_data(site):
