@@ -42,7 +42,9 @@ def build(c, content=SETTINGS["content"], output=SETTINGS["output"]):
 @task
 def rebuild(c, content=SETTINGS["content"], output=SETTINGS["output"]):
     """Build from scratch, removing the previous output first."""
-    pelican_run(c, _build_args(content, output, SETTINGS["dev_settings"], "--delete-output-directory"))
+    pelican_run(
+        c, _build_args(content, output, SETTINGS["dev_settings"], "--delete-output-directory")
+    )
 
 
 @task
@@ -54,16 +56,28 @@ def regenerate(c, content=SETTINGS["content"], output=SETTINGS["output"]):
 @task
 def serve(c, output=SETTINGS["output"], host=SETTINGS["host"], port=SETTINGS["port"]):
     """Serve the built site on http://127.0.0.1:8000."""
-    pelican_run(c, f"--listen --bind {host} --port {port} -o {shlex.quote(output)} -s {SETTINGS['dev_settings']}")
+    pelican_run(
+        c,
+        f"--listen --bind {host} --port {port} -o {shlex.quote(output)} -s {SETTINGS['dev_settings']}",
+    )
 
 
 @task
-def livereload(c, content=SETTINGS["content"], output=SETTINGS["output"], host=SETTINGS["host"], port=SETTINGS["port"]):
+def livereload(
+    c,
+    content=SETTINGS["content"],
+    output=SETTINGS["output"],
+    host=SETTINGS["host"],
+    port=SETTINGS["port"],
+):
     """Build, serve on http://127.0.0.1:8000 and rebuild and reload on every change."""
     from livereload import Server
 
     def rebuild_site():
-        c.run(f"{shlex.quote(sys.executable)} -m pelican {_build_args(content, output, SETTINGS['dev_settings'])}", warn=True)
+        c.run(
+            f"{shlex.quote(sys.executable)} -m pelican {_build_args(content, output, SETTINGS['dev_settings'])}",
+            warn=True,
+        )
 
     rebuild_site()
     server = Server()

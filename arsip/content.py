@@ -27,6 +27,15 @@ def metadata_list(value) -> list[str]:
     return ensure_metadata_list(value)
 
 
+def display_path(path: str | Path) -> str:
+    """A path as editors type it: relative to the working folder when inside it."""
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def field_lines(path: str | Path) -> dict[str, int]:
     """Line number of each metadata field in a release's header."""
     lines = {}

@@ -24,7 +24,7 @@ def format_date(value: datetime.date | datetime.datetime, style: str = "full") -
 
 
 def format_time(value: datetime.datetime) -> str:
-    """"22.30 WIB" as Indonesian releases write it (Asia/Jakarta is WIB)."""
+    """ "22.30 WIB" as Indonesian releases write it (Asia/Jakarta is WIB)."""
     return f"{value:%H.%M} WIB"
 
 

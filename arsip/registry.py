@@ -12,7 +12,7 @@ import datetime
 import difflib
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -131,14 +131,14 @@ def _load_yaml(path: Path):
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
-        raise RegistryError([f"{path}:1: not UTF-8 ({error.reason}): save it as UTF-8"])
+        raise RegistryError([f"{path}:1: not UTF-8 ({error.reason}): save it as UTF-8"]) from None
     try:
         return yaml.load(text, Loader=_LineLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else 1
         problem = getattr(error, "problem", None) or str(error)
-        raise RegistryError([f"{path}:{line}: malformed YAML: {problem}"])
+        raise RegistryError([f"{path}:{line}: malformed YAML: {problem}"]) from None
 
 
 def _strings(value) -> tuple[str, ...]:
@@ -248,6 +248,8 @@ class Registry:
         while len(parts) > 1 and DEGREE_RE.match(parts[-1].replace(" ", "")):
             degrees.insert(0, parts.pop().replace(" ", ""))
         words = ", ".join(parts).split()
+        while len(words) > 1 and DEGREE_RE.match(words[-1].rstrip(",")):
+            degrees.insert(0, words.pop().rstrip(","))
         post, unit, words = self._take_post(words)
         rank, words = self._take_rank(words)
         if post is None:  # "Kompol Nama" may follow or precede the post
@@ -297,9 +299,7 @@ def _parse_entries(kind: Kind, path: Path, data, problems: list[str]) -> dict[st
         where = f"{path}:{line}"
         slug, name = str(item.get("slug") or ""), str(item.get("name") or "").strip()
         if not SLUG_RE.match(slug):
-            problems.append(
-                f'{where}: slug "{slug}" must be lowercase letters, digits and hyphens'
-            )
+            problems.append(f'{where}: slug "{slug}" must be lowercase letters, digits and hyphens')
             continue
         if not name:
             problems.append(f"{where}: {kind.singular} {slug} has no name: add `name:`")
@@ -322,7 +322,9 @@ def _parse_entries(kind: Kind, path: Path, data, problems: list[str]) -> dict[st
             key = normalize(spelling)
             owner = seen_spellings.setdefault(key, slug)
             if owner != slug:
-                problems.append(f'{where}: "{spelling}" already names {owner}: keep it on one entry')
+                problems.append(
+                    f'{where}: "{spelling}" already names {owner}: keep it on one entry'
+                )
         entries[slug] = entry
     return entries
 

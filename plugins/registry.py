@@ -12,12 +12,13 @@ listed as `file:line: unknown officer "X" (did you mean "Y"?)`.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 from pelican import signals
 from pelican.urlwrappers import URLWrapper
 
-from arsip.content import LIST_FIELDS, TAXONOMY_FIELDS, field_lines, metadata_list
+from arsip.content import LIST_FIELDS, TAXONOMY_FIELDS, display_path, field_lines, metadata_list
 from arsip.registry import KINDS, Entry, Registry, RegistryError, UnknownName
 
 # URL settings per taxonomy, following Pelican's <NAME>_URL / <NAME>_SAVE_AS.
@@ -86,9 +87,9 @@ class ResolutionError(Exception):
 
     def __init__(self, problems: list[str]):
         self.problems = problems
-        super().__init__(
-            f"{len(problems)} problem(s) in release metadata:\n" + "\n".join(problems)
-        )
+        # One unwrapped line per problem, so editors' tools can jump to file:line.
+        sys.stderr.write("".join(f"{problem}\n" for problem in problems))
+        super().__init__(f"{len(problems)} problem(s) in the content, listed above")
 
 
 def set_defaults(pelican):
@@ -139,7 +140,8 @@ def _resolve(article, terms: _Terms) -> list[str]:
                 else:
                     resolved.append(terms(field, terms.registry.resolve(field, value)))
             except UnknownName as error:
-                problems.append(f"{article.source_path}:{lines.get(field, 1)}: {error}")
+                where = f"{display_path(article.source_path)}:{lines.get(field, 1)}"
+                problems.append(f"{where}: {error}")
         setattr(article, field, _unique(resolved))
     for field in LIST_FIELDS:
         setattr(article, field, metadata_list(article.metadata.get(field)))
