@@ -204,3 +204,17 @@ def test_a_new_release_joins_its_terms_documents(tricky_site):
     _, build = tricky_site
     document = load_json(build.output / "kegiatan" / "patroli-tiga-pilar" / "index.json")
     assert document["releases"][-1]["slug"] == "rapat-tiga-pilar-evaluasi-keamanan"
+
+
+def test_an_archive_without_releases_builds_empty_data_and_no_charts(content_copy, build_content):
+    for release in (content_copy / "rilis").rglob("*.md"):
+        release.unlink()
+    build = build_content(content_copy)
+    assert build.returncode == 0, build.stdout + build.stderr
+    page = build.html("statistik/")
+    assert page.find("svg") is None
+    assert "Belum ada rilis yang terbit." in page.get_text()
+    data = load_json(build.output / "data" / "releases.json")
+    assert (data["count"], data["releases"]) == (0, [])
+    csv_text = (build.output / "data" / "releases.csv").read_text(encoding="utf-8-sig")
+    assert csv_text.splitlines() == [",".join(CSV_HEADER)]
