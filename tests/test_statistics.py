@@ -275,5 +275,21 @@ def test_charts_render_in_the_theme_colours_and_fit_a_phone(served):
             assert all(0 < width <= 360 for width in widths)
             assert page.evaluate("document.documentElement.scrollWidth") <= 360
             assert all(url.startswith(served) for url in requests)
+            # The browser's accessibility tree names each chart by its <title>.
+            for title in (
+                "Rilis per bulan",
+                "Rilis per satuan",
+                "Rilis per jenis kegiatan",
+                "Personel yang paling sering disebut",
+            ):
+                assert page.get_by_role("img", name=title, exact=True).count() == 1, title
+            slug, carrying = max(
+                carriers(published_releases(CONTENT), "units").items(),
+                key=lambda item: len(item[1]),
+            )
+            page.goto(f"{served}/satuan/{slug}/")
+            spark = page.get_by_role("img", name="Rilis per bulan", exact=True)
+            description = page.locator(f"#{spark.get_attribute('aria-describedby')}")
+            assert f"total {len(carrying)}" in description.inner_text()
         finally:
             browser.close()
