@@ -95,7 +95,7 @@ def main(count: int = 1000, months: int = 60) -> None:
         (folder / f"rilis-uji-{number}.md").write_text(text, encoding="utf-8")
 
     output = WORK / "output"
-    without = [name for name in PLUGINS if name not in ("opendata", "statistics")]
+    without = [name for name in PLUGINS if name not in ("opendata", "archive_statistics")]
     baseline = build(content, WORK / "output-without", "-e", f"PLUGINS={json.dumps(without)}")
     seconds = build(content, output)
 

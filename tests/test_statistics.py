@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import functools
 import http.server
+import itertools
 import shutil
 import threading
 from collections import Counter
@@ -293,3 +294,20 @@ def test_charts_render_in_the_theme_colours_and_fit_a_phone(served):
             assert f"total {len(carrying)}" in description.inner_text()
         finally:
             browser.close()
+
+
+@pytest.mark.parametrize("months_later", [20, 40, 59])
+def test_month_labels_never_overlap_on_long_archives(content_copy, build_content, months_later):
+    last = datetime.date(2024 + (10 + months_later) // 12, (10 + months_later) % 12 + 1, 15)
+    release = EXTRA_RELEASES["2024-12-05-patroli.md"].replace(
+        "Date: 2024-12-05 21:00", f"Date: {last:%Y-%m-%d} 09:00"
+    )
+    (content_copy / "rilis" / "later.md").write_text(release, encoding="utf-8")
+    build = build_content(content_copy)
+    assert build.returncode == 0, build.stdout + build.stderr
+    svg = build.html("statistik/").find("svg", attrs={"data-chart": "per-bulan"})
+    assert len(svg.find_all("g", class_="datum")) == months_later + 1
+    labels = [(float(t["x"]), t.get_text()) for t in svg.find_all("text", class_="label")]
+    assert len(labels) >= 2
+    # "Nov 2024" is about 55 units wide at 13px; centres further apart never collide.
+    assert all(b[0] - a[0] >= 56 for a, b in itertools.pairwise(labels))

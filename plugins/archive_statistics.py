@@ -42,7 +42,8 @@ BAR_HEIGHT = 18
 BAR_LABEL_CHARS = 30  # longer names are cut in the SVG, whole in the table
 COLUMN_CHART_HEIGHT = 220
 COLUMN_PLOT = {"left": 36, "right": 8, "top": 18, "bottom": 32}
-MAX_MONTH_LABELS = 12
+MONTH_LABEL_SPACE = 64  # "Nov 2024" at 13px, with a gap
+YEAR_LABEL_SPACE = 40  # "2024"
 SPARK_WIDTH, SPARK_HEIGHT = 120, 24
 SPARK_MAX_BAR = 10  # a short archive still draws thin bars, not blocks
 
@@ -64,8 +65,7 @@ class Bar:
     y: float
     width: float
     height: float
-    label: str  # as shown in the SVG (may be shortened)
-    show_label: bool = True
+    label: str  # as shown in the SVG (may be shortened, or "" for none)
 
 
 @dataclass(frozen=True)
@@ -163,6 +163,16 @@ def bar_chart(chart_id, title, heading, noun, data: list[Datum]) -> Chart:
     )
 
 
+def axis_labels(months: list[datetime.date], slot: float) -> list[str]:
+    """Labels under the columns that never overlap: every month ("Nov 2024")
+    when there is room, else every second or third, else the Januaries ("2025")."""
+    step = math.ceil(MONTH_LABEL_SPACE / slot)
+    if step <= 3:  # up to about two years
+        return [month_label(m, "MMM y") if i % step == 0 else "" for i, m in enumerate(months)]
+    years = math.ceil(YEAR_LABEL_SPACE / (slot * 12))
+    return [f"{m:%Y}" if m.month == 1 and m.year % years == 0 else "" for m in months]
+
+
 def month_chart(releases, months) -> Chart:
     """Columns, one per month, with gridlines at round numbers."""
     data = [
@@ -183,7 +193,7 @@ def month_chart(releases, months) -> Chart:
     baseline = plot_top + plot_height
     slot = plot_width / max(len(data), 1)
     column = min(slot * 0.7, 48)
-    label_every = math.ceil(len(data) / MAX_MONTH_LABELS) or 1
+    labels = axis_labels(months, slot)
     bars = tuple(
         Bar(
             datum=d,
@@ -191,8 +201,7 @@ def month_chart(releases, months) -> Chart:
             y=round(baseline - d.value / scale_top * plot_height, 1),
             width=round(column, 1),
             height=round(d.value / scale_top * plot_height, 1),
-            label=month_label(months[index], "MMM y"),
-            show_label=index % label_every == 0,
+            label=labels[index],
         )
         for index, d in enumerate(data)
     )
