@@ -31,7 +31,15 @@ TYPOGRIFY_OMIT_FILTERS = ["caps"]
 READERS = {"rst": None}  # releases are Markdown only
 
 PLUGIN_PATHS = [str(ROOT / "plugins")]
-PLUGINS = ["registry", "taxonomies", "related", "indonesian_dates", "opendata", "archive_statistics"]
+PLUGINS = [
+    "registry",
+    "taxonomies",
+    "related",
+    "indonesian_dates",
+    "drafts",
+    "opendata",
+    "archive_statistics",
+]
 
 # Clean URLs: /rilis/2024/11/<slug>/
 ARTICLE_URL = "rilis/{date:%Y}/{date:%m}/{slug}/"

@@ -92,3 +92,75 @@ def test(c, k=""):
     """Run the whole test suite."""
     selection = f"-k {shlex.quote(k)}" if k else ""
     c.run(f"{shlex.quote(sys.executable)} -m pytest {selection}", pty=sys.stdout.isatty())
+
+
+# -- Editors' tools: import raw releases, scaffold new ones, check content (docs/editors.md) --
+
+
+@task(
+    name="import",
+    help={
+        "source": "a raw release (.txt) or a folder of them",
+        "dest": "write the releases here instead of content/rilis/<year>/",
+        "add-to-registry": "add the units, officers and activity types the registry lacks",
+    },
+)
+def import_releases(c, source, dest=None, add_to_registry=False, content=SETTINGS["content"]):
+    """Import raw releases pasted from outlets as Markdown releases (drafts)."""
+    from invoke.exceptions import Exit
+
+    from arsip.importer import import_releases as run_import
+    from arsip.importer import suggestions_text
+    from arsip.registry import RegistryError
+
+    try:
+        report = run_import(source, content, dest, add=add_to_registry)
+    except RegistryError as error:
+        print(error, file=sys.stderr)
+        raise Exit("the registry has errors: fix them first", code=1) from None
+    for path in report.written:
+        print(path)
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    suggestions = suggestions_text(report)
+    if suggestions:
+        print(f"\n{suggestions}", end="")
+    if report.failed:
+        raise Exit(code=1)
+
+
+@task(help={"title": "the release's title"})
+def new(c, title, content=SETTINGS["content"]):
+    """Scaffold a new release dated now (Asia/Jakarta) and print its path."""
+    from invoke.exceptions import Exit
+
+    from arsip.scaffold import new_release
+
+    try:
+        print(new_release(title, content))
+    except FileExistsError as error:
+        raise Exit(f"{error.filename} already exists: not overwritten", code=1) from None
+    except ValueError as error:
+        raise Exit(str(error), code=1) from None
+
+
+@task(name="check", help={"json": "print the findings as a JSON list"})
+def check_content(c, content=SETTINGS["content"], json=False):
+    """Check all content without building; exit 1 on errors (warnings alone pass)."""
+    import json as json_module
+
+    from invoke.exceptions import Exit
+
+    from arsip.check import check_content as run_check
+
+    problems = run_check(content)
+    if json:
+        print(json_module.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
+    else:
+        for problem in problems:
+            print(problem)
+    errors = sum(p.level == "error" for p in problems)
+    warnings = len(problems) - errors
+    print(f"{content}: {errors} error(s), {warnings} warning(s)", file=sys.stderr)
+    if errors:
+        raise Exit(code=1)

@@ -160,6 +160,13 @@ class Vocabulary:
                 self.ranks[normalize(spelling)] = rank["name"]
         self.corps = {normalize(c): c for c in data["corps"]}
         self.posts = {normalize(p): p for p in data["posts"]}
+        self.post_units = {normalize(p): u for p, u in data.get("post_units", {}).items()}
+
+    def unit_named_by(self, post: str) -> str | None:
+        """The unit a post names, by its first word: "Kapolsek Gambir" -> "Polsek Gambir"."""
+        head, _, place = post.partition(" ")
+        kind = self.post_units.get(normalize(head))
+        return f"{kind} {place.strip()}" if kind and place.strip() else None
 
 
 class Registry:
@@ -217,6 +224,10 @@ class Registry:
         close = difflib.get_close_matches(normalize(text), spellings, n=1, cutoff=0.6)
         return spellings[close[0]].name if close else None
 
+    def lookup(self, kind: str, text: str) -> Entry | None:
+        """The entry `text` spells exactly (up to case and punctuation), or None."""
+        return self._spellings[kind].get(normalize(text))
+
     def resolve(self, kind: str, text: str) -> Entry:
         """The entry `text` names, or UnknownName with a suggestion."""
         if kind == "officers":
@@ -251,9 +262,11 @@ class Registry:
         while len(words) > 1 and DEGREE_RE.match(words[-1].rstrip(",")):
             degrees.insert(0, words.pop().rstrip(","))
         post, unit, words = self._take_post(words)
-        rank, words = self._take_rank(words)
+        rank, words = self.take_rank(words)
         if post is None:  # "Kompol Nama" may follow or precede the post
             post, unit, words = self._take_post(words)
+        if rank is None:  # a post the registry does not know: "Kapolsek Gambir AKP Nama"
+            post, unit, rank, words = self._split_at_rank(post, unit, words)
         return OfficerMention(
             text=text,
             name=" ".join(words).strip(" ,"),
@@ -273,7 +286,17 @@ class Registry:
                 return self.vocabulary.posts[key], None, words[size:]
         return None, None, words
 
-    def _take_rank(self, words: list[str]):
+    def _split_at_rank(self, post, unit, words: list[str]):
+        for start in range(1, len(words) - 1):
+            rank, rest = self.take_rank(words[start:])
+            if rank:
+                post = " ".join(filter(None, (post, *words[:start])))
+                unit = self.unit_of_post(post) or unit
+                return post, unit, rank, rest
+        return post, unit, None, words
+
+    def take_rank(self, words: list[str]):
+        """The rank `words` start with ("Kombes Pol", "Mayor Inf") and the words after it."""
         for size in range(min(4, len(words) - 1), 0, -1):
             key = normalize(" ".join(words[:size]))
             if key in self.vocabulary.ranks:
