@@ -176,11 +176,17 @@ Isi rilis.
 """
 
 
+DRAFT_RELEASE = TRICKY_RELEASE.replace("Status: published", "Status: draft").replace(
+    "Slug: rapat-tiga-pilar-evaluasi-keamanan", "Slug: draf-yang-belum-terbit"
+)
+
+
 @pytest.fixture(scope="module")
 def tricky_site(tmp_path_factory):
-    """The real content plus a release full of CSV-special characters."""
+    """The real content plus a release full of CSV-special characters, and a draft."""
     content = tmp_path_factory.mktemp("tricky") / "content"
     shutil.copytree(CONTENT, content)
+    (content / "rilis" / "2024" / "2024-12-03-draf.md").write_text(DRAFT_RELEASE, encoding="utf-8")
     (content / "rilis" / "2024" / "2024-12-02-rapat.md").write_text(
         TRICKY_RELEASE, encoding="utf-8"
     )
@@ -198,6 +204,15 @@ def test_quotes_commas_semicolons_and_accents_survive_the_csv(tricky_site):
     assert row["places"] == "Jalan Cikini Raya, No. 5; Kelurahan Cikini"
     assert row["officers"] == "Kompol Bayu Marfiando (Kapolsek Menteng)"
     assert len(rows) == len(published_releases(content))
+
+
+def test_drafts_stay_out_of_the_data(tricky_site):
+    _, build = tricky_site
+    assert (build.output / "draf" / "draf-yang-belum-terbit" / "index.html").is_file()
+    data_files = [*build.output.rglob("*.json"), *build.output.rglob("*.csv")]
+    assert data_files
+    for path in data_files:
+        assert "draf-yang-belum-terbit" not in path.read_text(encoding="utf-8-sig"), path
 
 
 def test_a_new_release_joins_its_terms_documents(tricky_site):

@@ -19,7 +19,7 @@ from arsip.dates import format_date
 from arsip.registry import KINDS, Registry
 
 # Two more releases: one in December 2024, one in February 2025, so that the
-# archive spans four months with an empty January.
+# archive spans four months with an empty January (but for a draft).
 EXTRA_RELEASES = {
     "2024-12-05-patroli.md": """\
 Title: Patroli Tiga Pilar Malam Minggu di Menteng
@@ -50,6 +50,13 @@ Status: published
 Isi rilis.
 """,
 }
+# A draft in the empty January: it must not be counted anywhere.
+EXTRA_RELEASES["2025-01-15-draf.md"] = (
+    EXTRA_RELEASES["2025-02-10-ngopi.md"]
+    .replace("Date: 2025-02-10 10:00", "Date: 2025-01-15 10:00")
+    .replace("Slug: ngopi-kamtibmas-warga-johar-baru", "Slug: draf-januari")
+    .replace("Status: published", "Status: draft")
+)
 TOP_OFFICERS = 3
 
 
