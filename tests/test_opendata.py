@@ -152,6 +152,16 @@ def test_every_term_has_a_json_document_with_exactly_its_releases(site):
                     assert "officer" not in ref
 
 
+def test_every_term_page_links_its_json_document(site):
+    pages = 0
+    for spec in KINDS.values():
+        for document in (site.output / spec.label).glob("*/index.json"):
+            link = site.html(f"{spec.label}/{document.parent.name}/").find("a", class_="data")
+            assert (document.parent / link["href"]).resolve() == document.resolve()
+            pages += 1
+    assert pages
+
+
 def test_the_schema_is_published_with_the_data(site):
     published = load_json(site.output / "data" / "releases.schema.json")
     assert published == SCHEMA
