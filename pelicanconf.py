@@ -40,7 +40,18 @@ JINJA_ENVIRONMENT = {
 READERS = {"rst": None}  # releases are Markdown only
 
 PLUGIN_PATHS = [str(ROOT / "plugins")]
-PLUGINS = ["release_checks", "strict", "sanitize", "registry", "taxonomies", "related", "indonesian_dates", "drafts"]
+PLUGINS = [
+    "release_checks",
+    "strict",
+    "sanitize",
+    "registry",
+    "taxonomies",
+    "related",
+    "indonesian_dates",
+    "drafts",
+    "opendata",
+    "archive_statistics",
+]
 
 # Clean URLs: /rilis/2024/11/<slug>/
 ARTICLE_URL = "rilis/{date:%Y}/{date:%m}/{slug}/"

@@ -1,0 +1,91 @@
+"""What the content says, read straight from the Markdown files and the registry.
+
+Tests compare the built data and charts with these facts. They read the
+release headers themselves and resolve names with `arsip.registry`, without
+any plugin, so a bug in the build cannot hide in both sides of a comparison.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from arsip.content import metadata_list
+from arsip.registry import Registry
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+
+
+@dataclass(frozen=True)
+class ReleaseFacts:
+    slug: str
+    title: str
+    date: datetime.datetime
+    units: tuple[str, ...]  # slugs, in the order written, without repeats
+    officers: tuple[str, ...]
+    activities: tuple[str, ...]
+    places: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+def read_header(path: Path) -> dict[str, str]:
+    header = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            break
+        name, _, value = line.partition(":")
+        header[name.strip().lower()] = value.strip()
+    return header
+
+
+def _unique(items):
+    return tuple(dict.fromkeys(items))
+
+
+def published_releases(content: Path) -> list[ReleaseFacts]:
+    """Every published release under content/rilis, oldest first."""
+    registry = Registry.load(content)
+    releases = []
+    for path in sorted((content / "rilis").rglob("*.md")):
+        header = read_header(path)
+        if header.get("status") != "published":
+            continue
+        releases.append(
+            ReleaseFacts(
+                slug=header["slug"],
+                title=header["title"],
+                date=datetime.datetime.strptime(header["date"], "%Y-%m-%d %H:%M").replace(
+                    tzinfo=JAKARTA
+                ),
+                units=_unique(
+                    registry.resolve("units", v).slug for v in metadata_list(header.get("units"))
+                ),
+                officers=_unique(
+                    registry.resolve_officer(v)[0].slug
+                    for v in metadata_list(header.get("officers"))
+                ),
+                activities=_unique(
+                    registry.resolve("activities", v).slug
+                    for v in metadata_list(header.get("activities"))
+                ),
+                places=tuple(metadata_list(header.get("places"))),
+                sources=tuple(metadata_list(header.get("sources"))),
+            )
+        )
+    return sorted(releases, key=lambda r: (r.date, r.slug))
+
+
+def carriers(releases: list[ReleaseFacts], kind: str) -> dict[str, list[ReleaseFacts]]:
+    """For each term slug of `kind`, the releases that carry it (oldest first)."""
+    found: dict[str, list[ReleaseFacts]] = {}
+    for release in releases:
+        for slug in getattr(release, kind):
+            found.setdefault(slug, []).append(release)
+    return found
+
+
+def per_month(releases: list[ReleaseFacts]) -> Counter:
+    return Counter((r.date.year, r.date.month) for r in releases)
