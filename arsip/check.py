@@ -54,7 +54,8 @@ HTML_LINK = re.compile(r"\b(?:href|src)\s*=\s*[\"'](?P<target>[^\"']+)[\"']", re
 MARKUP = re.compile(r"(?<=\])\([^)]*\)|<[^>]+>")
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 # Output that exists without a source file of its own: theme assets, the search index.
-GENERATED_PREFIXES = ("/theme/", "/pagefind/", "/feeds/")
+# Written by post-build plugins (assets, search, feeds, open data, statistics, search page).
+GENERATED_PREFIXES = ("/theme/", "/pagefind/", "/feeds/", "/data/", "/statistik/", "/cari/")
 
 
 def check_content(content_dir: str | Path = "content", settings_file: Path = SETTINGS_FILE):
