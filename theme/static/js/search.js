@@ -159,8 +159,10 @@ async function run(state) {
   results = search.results;
   shown = 0;
   list.replaceChildren();
-  statusLine.textContent = results.length ? found(results.length, state) : noneFound(state);
   await showMore(mine, false);
+  if (mine !== generation) return;
+  // Announced once the results are on the page.
+  statusLine.textContent = results.length ? found(results.length, state) : noneFound(state);
 }
 
 // How many results each option of each facet would give, the other facets'
