@@ -434,3 +434,35 @@ def test_a_rebuild_replaces_the_index_whole(content_copy, build_content):
     assert again.returncode == 0, again.stderr
     assert not stale.exists()
     assert (first.output / "pagefind" / "pagefind.js").is_file()
+
+
+def test_a_failed_indexing_stops_the_build_and_keeps_the_previous_index(
+    content_copy, build_content, monkeypatch
+):
+    first = build_content(content_copy)
+    assert first.returncode == 0, first.stdout + first.stderr
+    index_files = sorted(p.name for p in (first.output / "pagefind").rglob("*"))
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(content_copy / "no-such-pagefind"))
+    again = run_pelican(content_copy, first.output)
+    assert again.returncode != 0
+    message = " ".join((again.stdout + again.stderr).split())
+    assert "Pagefind is not installed" in message
+    assert "pip install -r requirements.txt" in message
+    assert sorted(p.name for p in (first.output / "pagefind").rglob("*")) == index_files
+    assert not list(first.output.glob(".pagefind*"))
+
+
+def test_typing_searches_and_keeps_one_history_entry(page, site_url):
+    page.goto(f"{site_url}cari/?q=pilkada")
+    wait_for_search(page)
+    page.click("#kata-kunci", click_count=3)
+    page.keyboard.type("taw", delay=20)
+    page.wait_for_function("() => location.search === '?q=taw'")
+    page.keyboard.type("uran", delay=20)
+    page.wait_for_function("() => location.search === '?q=tawuran'")
+    assert wait_for_search(page).startswith("1 rilis ditemukan untuk “tawuran”")
+    assert page.title().startswith("“tawuran” – Cari rilis")
+    page.go_back()
+    page.wait_for_function("() => location.search === '?q=pilkada'")
+    wait_for_search(page)
+    assert page.input_value("#kata-kunci") == "pilkada"

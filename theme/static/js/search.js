@@ -141,25 +141,28 @@ async function run(state) {
     return;
   }
   statusLine.textContent = "Mencari…";
-  let pagefind;
   try {
-    pagefind = await loadPagefind();
+    const pagefind = await loadPagefind();
+    const sort = state.q ? SORTS[state.sort] : SORTS[state.sort] || SORTS[""];
+    const search = await pagefind.search(state.q || null, sort ? { filters, sort } : { filters });
+    if (mine !== generation) return;
+    const counts = await facetCounts(pagefind, state, search);
+    if (mine !== generation) return;
+    showCounts(counts);
+    results = search.results;
+    shown = 0;
+    list.replaceChildren();
+    await showMore(mine, false);
   } catch (error) {
+    if (mine !== generation) return;
+    results = [];
+    list.replaceChildren();
+    moreButton.hidden = true;
     statusLine.textContent =
-      "Pencarian tidak dapat dimuat. Muat ulang halaman, atau telusuri rilis menurut satuan, personel, kegiatan atau arsip bulanan.";
+      "Pencarian tidak dapat dijalankan. Muat ulang halaman, atau telusuri rilis menurut satuan, personel, kegiatan atau arsip bulanan.";
     console.error(error);
     return;
   }
-  const sort = state.q ? SORTS[state.sort] : SORTS[state.sort] || SORTS[""];
-  const search = await pagefind.search(state.q || null, sort ? { filters, sort } : { filters });
-  if (mine !== generation) return;
-  const counts = await facetCounts(pagefind, state, search);
-  if (mine !== generation) return;
-  showCounts(counts);
-  results = search.results;
-  shown = 0;
-  list.replaceChildren();
-  await showMore(mine, false);
   if (mine !== generation) return;
   // Announced once the results are on the page.
   statusLine.textContent = results.length ? found(results.length, state) : noneFound(state);
