@@ -327,8 +327,13 @@ def test_keyboard_only_search(page, site_url):
     page.keyboard.press("Enter")
     wait_for_search(page)
     page.keyboard.press("Tab")  # to the "Cari" button
+    page.keyboard.press("Tab")  # to "Saring dan urutkan"
     page.keyboard.press("Tab")  # to the first filter
     assert page.evaluate("document.activeElement.id") == "saring-satuan"
+    page.keyboard.press("ArrowDown")  # a closed <select> changes with the arrow keys
+    page.wait_for_function("() => location.search.includes('satuan=')")
+    chosen = page.eval_on_selector("#saring-satuan", "s => s.selectedOptions[0].dataset.name")
+    assert f"untuk “tawuran” dengan saringan {chosen}." in wait_for_search(page)
     assert page.get_attribute("#status-cari", "role") == "status"
 
 
@@ -466,3 +471,22 @@ def test_typing_searches_and_keeps_one_history_entry(page, site_url):
     page.wait_for_function("() => location.search === '?q=pilkada'")
     wait_for_search(page)
     assert page.input_value("#kata-kunci") == "pilkada"
+
+
+def test_on_a_phone_the_filters_fold_away_until_used(browser, site_url):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    try:
+        page = context.new_page()
+        page.goto(f"{site_url}cari/?q=pilkada")
+        wait_for_search(page)
+        assert page.locator("#saring-satuan").is_hidden()
+        assert page.locator("#hasil-cari li").first.is_visible()
+        page.focus("#saringan summary")
+        page.keyboard.press("Enter")
+        assert page.locator("#saring-satuan").is_visible()
+        page.goto(f"{site_url}cari/?q=pilkada&tahun=2024")
+        wait_for_search(page)
+        assert page.locator("#saring-tahun").is_visible()
+        assert page.inner_text("#saringan summary") == "Saring dan urutkan (1 aktif)"
+    finally:
+        context.close()

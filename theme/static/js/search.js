@@ -23,6 +23,8 @@ const statusLine = document.getElementById("status-cari");
 const list = document.getElementById("hasil-cari");
 const moreButton = document.getElementById("lebih-banyak");
 const resetButton = document.getElementById("hapus-saringan");
+const options = document.getElementById("saringan");
+const activeCount = document.getElementById("saringan-aktif");
 
 const siteRoot = new URL(root.dataset.siteRoot, document.baseURI);
 const bundleUrl = new URL(root.dataset.bundle, siteRoot);
@@ -82,6 +84,14 @@ function showState(state) {
     select.value = names[select.name].has(value) ? value : "";
   }
   sortSelect.value = state.sort;
+  showActiveCount();
+}
+
+// On a phone the filters fold away; they open when one is in use.
+function showActiveCount() {
+  const count = facetSelects.filter((select) => select.value).length;
+  activeCount.textContent = count ? `(${count} aktif)` : "";
+  if (count) options.open = true;
 }
 
 function urlFor(state) {
@@ -241,6 +251,7 @@ function resultItem(data) {
 // --- wiring --------------------------------------------------------------------
 
 function commit() {
+  showActiveCount();
   clearTimeout(typingTimer);
   typing = false;
   const state = stateFromForm();
@@ -277,6 +288,7 @@ window.addEventListener("popstate", () => {
 });
 
 form.hidden = false;
+options.open = window.matchMedia("(min-width: 40rem)").matches;
 showState(stateFromUrl());
 const initial = stateFromForm();
 remember(initial, "replace"); // drops unknown filter values from the URL
