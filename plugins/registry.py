@@ -86,7 +86,9 @@ class ResolutionError(Exception):
 
     def __init__(self, problems: list[str]):
         self.problems = problems
-        super().__init__(f"{len(problems)} problem(s) in release metadata:\n" + "\n".join(problems))
+        super().__init__(
+            f"{len(problems)} problem(s) in release metadata:\n" + "\n".join(problems)
+        )
 
 
 def set_defaults(pelican):

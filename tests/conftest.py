@@ -38,17 +38,7 @@ class Build:
 
 def run_pelican(content: Path, output: Path, settings: str = "pelicanconf.py", *extra) -> Build:
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pelican",
-            str(content),
-            "-s",
-            str(ROOT / settings),
-            "-o",
-            str(output),
-            *extra,
-        ],
+        [sys.executable, "-m", "pelican", str(content), "-s", str(ROOT / settings), "-o", str(output), *extra],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -78,8 +68,6 @@ def build_content(tmp_path):
     """Build any content folder into a fresh output folder."""
 
     def build(content: Path, *extra) -> Build:
-        return run_pelican(
-            content, tmp_path / f"output-{len(list(tmp_path.iterdir()))}", "pelicanconf.py", *extra
-        )
+        return run_pelican(content, tmp_path / f"output-{len(list(tmp_path.iterdir()))}", "pelicanconf.py", *extra)
 
     return build
