@@ -78,3 +78,17 @@ def test(c, k=""):
     """Run the whole test suite."""
     selection = f"-k {shlex.quote(k)}" if k else ""
     c.run(f"{shlex.quote(sys.executable)} -m pytest {selection}", pty=sys.stdout.isatty())
+
+
+# --- search (issue 4) -------------------------------------------------------
+
+
+@task(name="search-size")
+def search_size(c, output=SETTINGS["output"], query="patroli", label=""):
+    """Measure the search index and a first query's downloads (bench/search_size.py)."""
+    extra = f" --label {shlex.quote(label)}" if label else ""
+    c.run(
+        f"{shlex.quote(sys.executable)} bench/search_size.py {shlex.quote(output)}"
+        f" --query {shlex.quote(query)}{extra}",
+        pty=sys.stdout.isatty(),
+    )
