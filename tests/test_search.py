@@ -8,6 +8,7 @@ site served over HTTP on 127.0.0.1.
 from __future__ import annotations
 
 import functools
+import gzip
 import json
 import shutil
 import socket
@@ -490,3 +491,49 @@ def test_on_a_phone_the_filters_fold_away_until_used(browser, site_url):
         assert page.inner_text("#saringan summary") == "Saring dan urutkan (1 aktif)"
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(
+    "word, where",
+    [
+        ("mabesbharindo", "the facts box (Dimuat di)"),
+        ("peneliti", "the footer"),
+        ("Beranda", "the navigation"),
+    ],
+)
+def test_words_outside_the_release_text_find_nothing(page, site, site_url, word, where):
+    assert word.casefold() in site.html(TAWURAN_RELEASE).get_text().casefold(), where
+    page.goto(f"{site_url}cari/?q={word}")
+    assert wait_for_search(page).startswith(f"Tidak ada rilis yang cocok untuk “{word}”"), where
+
+
+def indexed_records(build) -> dict[str, dict]:
+    """The records Pagefind stored per page (its fragments: gzip, a signature, JSON)."""
+    records = {}
+    for path in (build.output / "pagefind" / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(path.read_bytes())
+        assert data.startswith(b"pagefind_dcd")
+        record = json.loads(data.removeprefix(b"pagefind_dcd"))
+        records[record["url"].lstrip("/")] = record
+    return records
+
+
+def test_the_index_holds_title_and_text_of_each_release_only(site):
+    records = indexed_records(site)
+    assert set(records) == {
+        str(path.parent.relative_to(site.output)) + "/" for path in published_release_pages(site)
+    }
+    for path, record in records.items():
+        soup = site.html(path)
+        title = " ".join(soup.select_one("article.release h1").get_text().split())
+        body = " ".join(soup.select_one(".release-body").get_text().split())
+        content = " ".join(record["content"].split())
+        assert " ".join(record["meta"]["title"].split()) == title
+        assert content.startswith(title)
+        assert body[:200] in content and body[-100:] in content
+        for outside in ("Sebelumnya", "Berikutnya", "Dimuat di", "Rilis terkait", "Umpan Atom"):
+            assert outside not in content, (path, outside)
+        facts = soup.select_one("aside.release-facts")
+        assert sorted(record["filters"]["satuan"]) == sorted(
+            a["href"].rstrip("/").rsplit("/", 1)[-1] for a in facts.select('a[href*="/satuan/"]')
+        )
