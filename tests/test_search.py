@@ -478,13 +478,26 @@ def test_on_a_phone_the_filters_fold_away_until_used(browser, site_url):
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     try:
         page = context.new_page()
+        fetched = []
+        page.on("request", lambda request: fetched.append(request.url))
         page.goto(f"{site_url}cari/?q=pilkada")
         wait_for_search(page)
         assert page.locator("#saring-satuan").is_hidden()
+        # Folded filters cost no download: their chunks come when they are opened.
+        assert not [url for url in fetched if "/pagefind/filter/" in url]
         assert page.locator("#hasil-cari li").first.is_visible()
+        assert (
+            page.text_content('#saring-satuan option[value="polsek-menteng"]') == "Polsek Menteng"
+        )
         page.focus("#saringan summary")
         page.keyboard.press("Enter")
         assert page.locator("#saring-satuan").is_visible()
+        # Opening the filters fetches their counts for the current query.
+        page.wait_for_function(
+            "() => document.querySelector('#saring-satuan option[value=polsek-menteng]')"
+            ".textContent === 'Polsek Menteng (1)'"
+        )
+        assert [url for url in fetched if "/pagefind/filter/" in url]
         page.goto(f"{site_url}cari/?q=pilkada&tahun=2024")
         wait_for_search(page)
         assert page.locator("#saring-tahun").is_visible()

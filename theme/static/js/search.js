@@ -39,6 +39,7 @@ const names = Object.fromEntries(
 );
 
 let pagefindLoading = null;
+let filterChunksLoading = null;
 let archiveCounts = {}; // facet -> slug -> releases in the whole archive
 let results = [];
 let shown = 0;
@@ -50,11 +51,23 @@ function loadPagefind() {
   pagefindLoading ??= import(new URL("pagefind.js", bundleUrl).href).then(async (pagefind) => {
     await pagefind.options({ baseUrl: siteRoot.pathname });
     await pagefind.init();
-    // Loads the filter chunks (so results carry facet counts) and counts the whole archive.
-    archiveCounts = await pagefind.filters();
     return pagefind;
   });
   return pagefindLoading;
+}
+
+// The filter chunks give each option its count. On a large archive they weigh
+// more than the rest of a first query, so they load only once the filters are
+// on screen (always on a wide screen, on a phone when the reader opens them).
+function loadFilterChunks(pagefind) {
+  filterChunksLoading ??= pagefind.filters().then((counts) => {
+    archiveCounts = counts;
+  });
+  return filterChunksLoading;
+}
+
+function wantsCounts(state) {
+  return options.open || Object.keys(activeFilters(state.filters)).length > 0;
 }
 
 // --- state: the URL is the source of truth --------------------------------
@@ -153,12 +166,16 @@ async function run(state) {
   statusLine.textContent = "Mencari…";
   try {
     const pagefind = await loadPagefind();
+    const withCounts = wantsCounts(state);
+    if (withCounts) await loadFilterChunks(pagefind);
     const sort = state.q ? SORTS[state.sort] : SORTS[state.sort] || SORTS[""];
     const search = await pagefind.search(state.q || null, sort ? { filters, sort } : { filters });
     if (mine !== generation) return;
-    const counts = await facetCounts(pagefind, state, search);
-    if (mine !== generation) return;
-    showCounts(counts);
+    if (withCounts) {
+      const counts = await facetCounts(pagefind, state, search);
+      if (mine !== generation) return;
+      showCounts(counts);
+    }
     results = search.results;
     shown = 0;
     list.replaceChildren();
@@ -197,6 +214,23 @@ async function facetCounts(pagefind, state, search) {
     }
   }
   return counts;
+}
+
+// The filters were opened after a search: add the counts to its options.
+async function countCurrentSearch() {
+  const mine = generation;
+  const state = stateFromForm();
+  if (!state.q && !Object.keys(activeFilters(state.filters)).length) return;
+  try {
+    const pagefind = await loadPagefind();
+    await loadFilterChunks(pagefind);
+    const filters = activeFilters(state.filters);
+    const search = await pagefind.search(state.q || null, { filters });
+    const counts = await facetCounts(pagefind, state, search);
+    if (mine === generation) showCounts(counts);
+  } catch (error) {
+    console.error(error); // the options keep their names without counts
+  }
 }
 
 function showCounts(counts) {
@@ -278,6 +312,9 @@ resetButton.addEventListener("click", () => {
   commit();
 });
 moreButton.addEventListener("click", () => showMore(generation, true));
+options.addEventListener("toggle", () => {
+  if (options.open && !filterChunksLoading) countCurrentSearch();
+});
 window.addEventListener("popstate", () => {
   clearTimeout(typingTimer);
   typing = false;
