@@ -51,6 +51,7 @@ PLUGINS = [
     "drafts",
     "opendata",
     "archive_statistics",
+    "search",
 ]
 
 # Clean URLs: /rilis/2024/11/<slug>/

@@ -189,3 +189,15 @@ def check_content(c, content=SETTINGS["content"], json=False):
     print(f"{content}: {errors} error(s), {warnings} warning(s)", file=sys.stderr)
     if errors:
         raise Exit(code=1)
+# --- search (issue 4) -------------------------------------------------------
+
+
+@task(name="search-size")
+def search_size(c, output=SETTINGS["output"], query="patroli", label=""):
+    """Measure the search index and a first query's downloads (bench/search_size.py)."""
+    extra = f" --label {shlex.quote(label)}" if label else ""
+    c.run(
+        f"{shlex.quote(sys.executable)} bench/search_size.py {shlex.quote(output)}"
+        f" --query {shlex.quote(query)}{extra}",
+        pty=sys.stdout.isatty(),
+    )
