@@ -38,6 +38,13 @@ DEFAULT_SETTINGS = {
     "SEARCH_BUNDLE_DIR": "pagefind",
 }
 SEARCH_TEMPLATE = "search"  # theme/templates/search.html, a direct template
+# Pagefind's prebuilt UIs: the theme has its own (search.js), so they are dead weight.
+UNUSED_BUNDLE_FILES = (
+    "pagefind-ui.*",
+    "pagefind-component-ui.*",
+    "pagefind-modular-ui.*",
+    "pagefind-highlight.js",
+)
 
 
 class SearchIndexError(Exception):
@@ -72,6 +79,9 @@ def index_site(pelican):
     except Exception as error:
         shutil.rmtree(staging, ignore_errors=True)
         raise SearchIndexError(f"Pagefind could not index {output}: {error}") from error
+    for pattern in UNUSED_BUNDLE_FILES:
+        for unused in staging.glob(pattern):
+            unused.unlink()
     previous = output / f".{bundle.name}-old"
     shutil.rmtree(previous, ignore_errors=True)
     if bundle.exists():
