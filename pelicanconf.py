@@ -79,4 +79,6 @@ MARKDOWN = {
     "output_format": "html5",
 }
 
-DEFAULT_METADATA = {"status": "draft"}
+# Pelican gives DEFAULT_CATEGORY only when CATEGORY_SAVE_AS is set; without a
+# category, writing a draft fails (generate_drafts reads draft.category).
+DEFAULT_METADATA = {"status": "draft", "category": DEFAULT_CATEGORY}

@@ -16,10 +16,10 @@ from xml.sax.saxutils import escape
 
 from pelican import signals
 
+from arsip.publish import ERROR_PAGES, page_path
+
 SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
-# Pages that must not be indexed: the error page hosts serve for unknown paths.
-EXCLUDED = {"404.html"}
 
 _last_modified: dict[str, str] = {}  # save_as -> ISO date, for the current build
 
@@ -33,15 +33,6 @@ def remember_dates(generators):
                 _last_modified[item.save_as] = when.isoformat()
 
 
-def page_url(save_as: str) -> str:
-    """The public path of an output file: "a/b/index.html" -> "a/b/"."""
-    if save_as == "index.html":
-        return ""
-    if save_as.endswith("/index.html"):
-        return save_as[: -len("index.html")]
-    return save_as
-
-
 def write_sitemap_and_robots(pelican):
     site_url = pelican.settings["SITEURL"]
     if not site_url.startswith(("https://", "http://")):
@@ -50,9 +41,9 @@ def write_sitemap_and_robots(pelican):
     entries = []
     for path in sorted(output.rglob("*.html")):
         save_as = path.relative_to(output).as_posix()
-        if save_as in EXCLUDED:
+        if save_as in ERROR_PAGES:
             continue
-        url = f"<loc>{escape(f'{site_url}/{page_url(save_as)}')}</loc>"
+        url = f"<loc>{escape(f'{site_url}/{page_path(save_as)}')}</loc>"
         if save_as in _last_modified:
             url += f"<lastmod>{_last_modified[save_as]}</lastmod>"
         entries.append(f"<url>{url}</url>")

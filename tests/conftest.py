@@ -71,3 +71,59 @@ def build_content(tmp_path):
         return run_pelican(content, tmp_path / f"output-{len(list(tmp_path.iterdir()))}", "pelicanconf.py", *extra)
 
     return build
+
+
+# --- Publishing (tests/test_publish.py, tests/test_serving.py) ---
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Published:
+    """A target folder after `invoke publish --target`, built for `site_url`."""
+
+    target: Path
+    site_url: str
+    port: int
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def live(self) -> Path:
+        return (self.target / "current").resolve()
+
+
+def run_invoke(*args, site_url: str | None, env: dict | None = None, cwd: Path = ROOT):
+    import os
+
+    environment = {**os.environ, **(env or {})}
+    environment.pop("SITEURL", None)
+    if site_url is not None:
+        environment["SITEURL"] = site_url
+    return subprocess.run(
+        [sys.executable, "-m", "invoke", *args],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory) -> Published:
+    """content/ published with `invoke publish` to a fresh folder target, with
+    SITEURL set to the address the serving tests give nginx."""
+    port = free_port()
+    target = tmp_path_factory.mktemp("target")
+    site_url = f"http://127.0.0.1:{port}"
+    result = run_invoke("publish", "--target", str(target), site_url=site_url)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return Published(target, site_url, port, result.returncode, result.stdout, result.stderr)
