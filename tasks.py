@@ -131,6 +131,7 @@ def publish(
     content=SETTINGS["content"],
 ):
     """Build the public site (SITEURL from the environment), check it, then deploy it."""
+    import os
     import tempfile
 
     from invoke.exceptions import Exit
@@ -158,6 +159,7 @@ def publish(
                 push=True,
                 force=True,
                 nojekyll=True,
+                cname=deploy.pages_custom_domain(os.environ["SITEURL"]),
             )
             print(f"Pushed the site to the {branch} branch.")
         elif remote:

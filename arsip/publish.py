@@ -355,6 +355,16 @@ def git_blob_id(path: Path) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
+# Written into the branch by ghp-import, not part of the build.
+GHP_IMPORT_FILES = {".nojekyll", "CNAME"}
+
+
+def pages_custom_domain(site_url: str) -> str | None:
+    """The CNAME GitHub Pages needs when the site has its own domain."""
+    host = urlsplit(site_url).hostname or ""
+    return None if host.endswith(".github.io") else host
+
+
 def compare_with_branch(site: Path, root: Path, branch: str) -> Changes:
     """What pushing `site` to `branch` would change, against the newest copy of the
     branch this repository has (origin's if fetched, else the local one)."""
@@ -366,7 +376,7 @@ def compare_with_branch(site: Path, root: Path, branch: str) -> Changes:
         if listing.returncode == 0:
             for entry in filter(None, listing.stdout.split("\0")):
                 meta, path = entry.split("\t", 1)
-                if path != ".nojekyll":  # added by ghp-import, not part of the build
+                if path not in GHP_IMPORT_FILES:
                     tree[path] = meta.split()[2]
             break
     local = {path: git_blob_id(site / path) for path in _files(site)}

@@ -424,3 +424,37 @@ def test_gh_pages_pushes_the_checked_build_to_a_branch(tmp_path):
     assert f"href={url}/ rel=canonical" in index
     again = run_invoke("publish", "--gh-pages", "--dry-run", site_url=url, env=env)
     assert "Would push to gh-pages: 0 added, 0 changed, 0 removed" in again.stdout
+    assert "CNAME" not in files  # a github.io address needs none
+
+
+def test_a_custom_domain_becomes_the_pages_cname():
+    assert deploy.pages_custom_domain("https://arsip.example.id") == "arsip.example.id"
+    assert deploy.pages_custom_domain("https://org.github.io/arsip") is None
+
+
+# --- the Brotli cache -------------------------------------------------------
+
+
+def test_brotli_results_are_reused_by_content_and_the_cache_keeps_one_build(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(ROOT / "plugins"))
+    import compress
+
+    output = tmp_path / "out"
+    output.mkdir()
+    (output / "a.html").write_text("<title>a</title>" + "arsip " * 200, encoding="utf-8")
+    (output / "b.css").write_text("body{color:red}", encoding="utf-8")
+    settings = {"CACHE_PATH": str(tmp_path / "cache")}
+    pelican = type("Pelican", (), {"output_path": str(output), "settings": settings})
+    compress.compress_output(pelican)
+    entries = sorted((tmp_path / "cache" / "compressed").iterdir())
+    assert len(entries) == 2
+    # An entry is what the next build uses for the same bytes: prove it by planting one.
+    planted = brotli.compress(b"planted")
+    key = hashlib.sha256((output / "a.html").read_bytes()).hexdigest()
+    (tmp_path / "cache" / "compressed" / f"{key}.q11.br").write_bytes(planted)
+    (output / "b.css").write_text("body{color:blue}", encoding="utf-8")
+    compress.compress_output(pelican)
+    assert (output / "a.html.br").read_bytes() == planted
+    assert brotli.decompress((output / "b.css.br").read_bytes()) == b"body{color:blue}"
+    # The entry for the old b.css is gone: the cache holds this build only.
+    assert len(list((tmp_path / "cache" / "compressed").iterdir())) == 2
