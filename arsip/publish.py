@@ -11,6 +11,7 @@ same layout, written with rsync and switched by a small shell script over ssh.
 
 from __future__ import annotations
 
+import fcntl
 import filecmp
 import hashlib
 import os
@@ -18,6 +19,8 @@ import re
 import shlex
 import shutil
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -222,8 +225,28 @@ def switch_current(target: Path, release: Path):
     os.replace(temporary, target / CURRENT)
 
 
+@contextmanager
+def exclusive(target: Path) -> Iterator[None]:
+    """One publish or rollback at a time per target (a second one would remove
+    the first one's upload as a leftover)."""
+    target.mkdir(parents=True, exist_ok=True)
+    with open(target / ".publish.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise PublishError(
+                f"another publish or rollback to {target} is running: wait for it, then retry."
+            ) from None
+        yield
+
+
 def deploy_to_folder(site: Path, target: Path, name: str, keep: int = KEEP) -> Path:
     """Copy `site` into a new release under `target`, switch `current` to it, prune."""
+    with exclusive(target):
+        return _deploy(site, target, name, keep)
+
+
+def _deploy(site: Path, target: Path, name: str, keep: int) -> Path:
     live = current_release(target)
     final = target / RELEASES / name
     if final.exists():
@@ -254,9 +277,14 @@ def prune(target: Path, keep: int = KEEP) -> list[Path]:
 
 def rollback_folder(target: Path) -> tuple[Path, Path]:
     """Switch `current` to the release before the live one. Returns (from, to)."""
-    live = current_release(target)
-    if live is None:
+    if current_release(target) is None:
         raise PublishError(f"{target / CURRENT} does not exist: nothing is published there.")
+    with exclusive(target):
+        return _roll_back(target)
+
+
+def _roll_back(target: Path) -> tuple[Path, Path]:
+    live = current_release(target)
     known = releases(target)
     if live not in known or known.index(live) == 0:
         raise PublishError(

@@ -320,6 +320,17 @@ def test_a_real_folder_in_place_of_current_is_not_replaced(published, tmp_path):
     assert (target / "current" / "index.html").read_text() == "hand-made"
 
 
+def test_one_deploy_at_a_time_per_target(published, tmp_path):
+    target = tmp_path / "target"
+    deploy.deploy_to_folder(published.live, target, deploy.release_name("abc1234"))
+    with deploy.exclusive(target):
+        with pytest.raises(deploy.PublishError, match="another publish or rollback"):
+            deploy.deploy_to_folder(published.live, target, "29991231T000000Z-abc1234")
+        with pytest.raises(deploy.PublishError, match="another publish or rollback"):
+            deploy.rollback_folder(target)
+    assert len(deploy.releases(target)) == 1
+
+
 def test_publish_needs_exactly_one_destination():
     result = run_invoke("publish", site_url="https://arsip.example.id")
     assert result.returncode != 0
