@@ -4,9 +4,9 @@
 
 Builds DIR (default content/) with publishconf.py minus the post-build
 plugins, then runs each step (sitemap, minify, fingerprint, compress) on that
-output in order, timing each, then compresses once more: what a publish of
-unchanged pages costs with the Brotli cache. Prints the figures and writes them to
-bench/results/publish-<UTC time>.json.
+output in order, timing each; then compresses once more (what a publish of
+unchanged pages costs with the Brotli cache) and times the pre-deploy check.
+Prints the figures and writes them to bench/results/publish-<UTC time>.json.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ import assets  # noqa: E402
 import compress  # noqa: E402
 import minify  # noqa: E402
 import seo  # noqa: E402
+
+from arsip.publish import check_site  # noqa: E402
 
 STEPS = [
     ("sitemap", seo.write_sitemap_and_robots),
@@ -71,6 +73,7 @@ def main():
         "html_bytes_before": total(output, "*.html"),
         "css_bytes_before": total(output, "*.css"),
         "cpus": os.cpu_count(),
+        "brotli_quality": settings.get("COMPRESS_BROTLI_QUALITY", compress.DEFAULT_BROTLI_QUALITY),
     }
     pelican = SimpleNamespace(output_path=str(output), settings=settings)
     for name, step in STEPS:
@@ -81,6 +84,10 @@ def main():
     started = time.perf_counter()
     compress.compress_output(pelican)
     figures["compress_again_cached_s"] = round(time.perf_counter() - started, 2)
+    started = time.perf_counter()
+    problems = check_site(output, settings["SITEURL"])
+    figures["check_s"] = round(time.perf_counter() - started, 2)
+    figures["check_problems"] = len(problems)
     figures["html_bytes_minified"] = total(output, "*.html")
     figures["css_bytes_minified"] = total(output, "*.css")
     figures["html_bytes_gzip"] = total(output, "*.html.gz")

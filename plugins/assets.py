@@ -48,17 +48,19 @@ def fingerprint_assets(pelican):
     if not assets:
         return
     _refuse_cross_references(assets)
-    renamed = {}
+    renamed = {}  # path inside the static folder: "css/arsip.css" -> "css/arsip.<hash>.css"
     for path in assets:
         target = fingerprint(path)
         path.replace(target)
-        renamed[path.relative_to(output).as_posix()] = target.relative_to(output).as_posix()
+        renamed[path.relative_to(static).as_posix()] = target.relative_to(static).as_posix()
+    # Starting with a literal lets the regex engine jump from candidate to candidate.
+    prefix = f"/{static.relative_to(output).as_posix()}/"
     reference = re.compile(
-        r"(?<=/)(" + "|".join(re.escape(old) for old in renamed) + r")(?![\w.-])"
+        re.escape(prefix) + "(" + "|".join(map(re.escape, renamed)) + r")(?![\w.-])"
     )
     for page in output.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
-        rewritten = reference.sub(lambda match: renamed[match[1]], text)
+        rewritten = reference.sub(lambda match: prefix + renamed[match[1]], text)
         if rewritten != text:
             page.write_text(rewritten, encoding="utf-8")
 

@@ -91,16 +91,15 @@ class Published:
     target: Path
     site_url: str
     port: int
-    returncode: int
-    stdout: str
-    stderr: str
+    stdout: str  # what `invoke publish` printed
 
     @property
     def live(self) -> Path:
         return (self.target / "current").resolve()
 
 
-def run_invoke(*args, site_url: str | None, env: dict | None = None, cwd: Path = ROOT):
+def run_invoke(*args, site_url: str | None, env: dict | None = None):
+    """`invoke ARGS` in the project, with SITEURL set to `site_url` or unset."""
     import os
 
     environment = {**os.environ, **(env or {})}
@@ -109,7 +108,7 @@ def run_invoke(*args, site_url: str | None, env: dict | None = None, cwd: Path =
         environment["SITEURL"] = site_url
     return subprocess.run(
         [sys.executable, "-m", "invoke", *args],
-        cwd=cwd,
+        cwd=ROOT,
         env=environment,
         capture_output=True,
         text=True,
@@ -126,4 +125,4 @@ def published(tmp_path_factory) -> Published:
     site_url = f"http://127.0.0.1:{port}"
     result = run_invoke("publish", "--target", str(target), site_url=site_url)
     assert result.returncode == 0, result.stdout + result.stderr
-    return Published(target, site_url, port, result.returncode, result.stdout, result.stderr)
+    return Published(target, site_url, port, result.stdout)

@@ -462,7 +462,8 @@ def test_brotli_results_are_reused_by_content_and_the_cache_keeps_one_build(tmp_
     # An entry is what the next build uses for the same bytes: prove it by planting one.
     planted = brotli.compress(b"planted")
     key = hashlib.sha256((output / "a.html").read_bytes()).hexdigest()
-    (tmp_path / "cache" / "compressed" / f"{key}.q11.br").write_bytes(planted)
+    quality = compress.DEFAULT_BROTLI_QUALITY
+    (tmp_path / "cache" / "compressed" / f"{key}.q{quality}.br").write_bytes(planted)
     (output / "b.css").write_text("body{color:blue}", encoding="utf-8")
     compress.compress_output(pelican)
     assert (output / "a.html.br").read_bytes() == planted
