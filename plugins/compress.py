@@ -10,9 +10,10 @@ Brotli is slow at its best settings: on 1000 releases (bench/publish.py)
 quality 11 took 235 s, and quality 10 makes files only 1% larger in about a
 third of the time. Its results are also kept in CACHE_PATH/compressed/ under
 the SHA-256 of the input, so a publish after a small change compresses only
-the pages that changed (8 s instead of 235 s for those 1000 releases). The
-cache holds exactly the files of the last build (the rest is removed each
-time); COMPRESS_CACHE = False turns it off.
+the pages that changed (8 s instead of 235 s for those 1000 releases).
+Entries no build used for COMPRESS_CACHE_DAYS (default 7) are removed, so
+builds of other content (the tests' copies) do not evict the real site's;
+COMPRESS_CACHE = False turns the cache off.
 
 Must be the last plugin on `finalized`: it compresses the files as they are
 then, so every step that changes files (search index, minify, fingerprints)
@@ -21,9 +22,11 @@ has to run before it.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import os
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -32,15 +35,16 @@ from pelican import signals
 
 DEFAULT_SUFFIXES = (".html", ".css", ".js", ".mjs", ".json", ".xml", ".txt", ".svg", ".map")
 DEFAULT_BROTLI_QUALITY = 10
+DEFAULT_CACHE_DAYS = 7
 
 
 class BrotliCache:
     """Brotli output by SHA-256 of the input, one file per entry, safe to share."""
 
-    def __init__(self, folder: Path | None, quality: int):
+    def __init__(self, folder: Path | None, quality: int, days: float):
         self.folder = folder
         self.quality = quality
-        self.used: set[str] = set()
+        self.max_age = days * 86400
         if folder:
             folder.mkdir(parents=True, exist_ok=True)
 
@@ -48,10 +52,11 @@ class BrotliCache:
         if not self.folder:
             return brotli.compress(data, quality=self.quality)
         name = f"{hashlib.sha256(data).hexdigest()}.q{self.quality}.br"
-        self.used.add(name)
         entry = self.folder / name
         try:
-            return entry.read_bytes()
+            compressed = entry.read_bytes()
+            os.utime(entry)  # used now: keep it
+            return compressed
         except FileNotFoundError:
             compressed = brotli.compress(data, quality=self.quality)
             partial = entry.with_name(f".{name}.{os.getpid()}.tmp")
@@ -60,11 +65,13 @@ class BrotliCache:
             return compressed
 
     def prune(self):
-        """Forget entries this build did not use: the cache stays the size of one build."""
+        """Forget entries no build has used for `days`."""
         if self.folder:
+            oldest = time.time() - self.max_age
             for entry in self.folder.iterdir():
-                if entry.name not in self.used and not entry.name.startswith("."):
-                    entry.unlink(missing_ok=True)
+                with contextlib.suppress(FileNotFoundError):  # another build pruned it
+                    if entry.stat().st_mtime < oldest:
+                        entry.unlink()
 
 
 def compress_file(path: Path, cache: BrotliCache):
@@ -80,6 +87,7 @@ def compress_output(pelican):
     cache = BrotliCache(
         Path(settings["CACHE_PATH"]) / "compressed" if use_cache else None,
         settings.get("COMPRESS_BROTLI_QUALITY", DEFAULT_BROTLI_QUALITY),
+        settings.get("COMPRESS_CACHE_DAYS", DEFAULT_CACHE_DAYS),
     )
     files = [
         path

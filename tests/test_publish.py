@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -446,7 +447,7 @@ def test_a_custom_domain_becomes_the_pages_cname():
 # --- the Brotli cache -------------------------------------------------------
 
 
-def test_brotli_results_are_reused_by_content_and_the_cache_keeps_one_build(tmp_path, monkeypatch):
+def test_brotli_results_are_reused_by_content_and_old_entries_expire(tmp_path, monkeypatch):
     monkeypatch.syspath_prepend(str(ROOT / "plugins"))
     import compress
 
@@ -456,17 +457,24 @@ def test_brotli_results_are_reused_by_content_and_the_cache_keeps_one_build(tmp_
     (output / "b.css").write_text("body{color:red}", encoding="utf-8")
     settings = {"CACHE_PATH": str(tmp_path / "cache")}
     pelican = type("Pelican", (), {"output_path": str(output), "settings": settings})
+    cache = tmp_path / "cache" / "compressed"
     compress.compress_output(pelican)
-    entries = sorted((tmp_path / "cache" / "compressed").iterdir())
-    assert len(entries) == 2
+    assert len(list(cache.iterdir())) == 2
     # An entry is what the next build uses for the same bytes: prove it by planting one.
     planted = brotli.compress(b"planted")
     key = hashlib.sha256((output / "a.html").read_bytes()).hexdigest()
-    quality = compress.DEFAULT_BROTLI_QUALITY
-    (tmp_path / "cache" / "compressed" / f"{key}.q{quality}.br").write_bytes(planted)
+    (cache / f"{key}.q{compress.DEFAULT_BROTLI_QUALITY}.br").write_bytes(planted)
+    # Entries unused for longer than COMPRESS_CACHE_DAYS go; recent unused ones stay.
+    stale, recent = cache / "stale.q10.br", cache / "recent.q10.br"
+    stale.write_bytes(b"x")
+    recent.write_bytes(b"x")
+    eight_days_ago = time.time() - 8 * 86400
+    os.utime(stale, (eight_days_ago, eight_days_ago))
+    os.utime(cache / f"{key}.q{compress.DEFAULT_BROTLI_QUALITY}.br", (eight_days_ago,) * 2)
     (output / "b.css").write_text("body{color:blue}", encoding="utf-8")
     compress.compress_output(pelican)
     assert (output / "a.html.br").read_bytes() == planted
     assert brotli.decompress((output / "b.css.br").read_bytes()) == b"body{color:blue}"
-    # The entry for the old b.css is gone: the cache holds this build only.
-    assert len(list((tmp_path / "cache" / "compressed").iterdir())) == 2
+    assert not stale.exists() and recent.exists()
+    assert (cache / f"{key}.q{compress.DEFAULT_BROTLI_QUALITY}.br").exists()  # used: kept
+    assert len(list(cache.iterdir())) == 4  # a, old b, new b, recent
