@@ -40,6 +40,9 @@ DRAFT_URL = "draf/{slug}/"
 DRAFT_SAVE_AS = "draf/{slug}/index.html"
 PAGE_URL = "{slug}/"
 PAGE_SAVE_AS = "{slug}/index.html"
+# The home page's URL is the site root; Pelican's default "index.html" would
+# make the pagination links "index.htmlhalaman/2/".
+INDEX_URL = ""
 ARCHIVES_URL = "arsip/"
 ARCHIVES_SAVE_AS = "arsip/index.html"
 YEAR_ARCHIVE_URL = "arsip/{date:%Y}/"

@@ -176,8 +176,12 @@ def release_name(commit: str, now: datetime | None = None) -> str:
 
 
 def git_commit(root: Path) -> str:
+    """The source commit, "-dirty" when the work tree has changes it lacks."""
     result = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True
+        ["git", "describe", "--always", "--dirty", "--abbrev=7", "--exclude=*"],
+        cwd=root,
+        capture_output=True,
+        text=True,
     )
     return result.stdout.strip() if result.returncode == 0 else "nogit"
 

@@ -44,7 +44,7 @@ def test_publish_deploys_a_checked_build_as_the_current_release(published):
     assert not Path(current.readlink()).is_absolute()  # the target folder can move
     (release,) = deploy.releases(published.target)
     assert published.live == release
-    assert re.fullmatch(r"\d{8}T\d{6}Z-([0-9a-f]{7,}|nogit)", release.name)
+    assert re.fullmatch(r"\d{8}T\d{6}Z-([0-9a-f]{7,}(-dirty)?|nogit)", release.name)
     assert "index.html" in {p.name for p in release.iterdir()}
 
 
@@ -242,6 +242,23 @@ def test_a_failed_build_leaves_the_live_site_untouched(published, content_copy, 
     assert (target / "current").readlink() == before
     assert len(deploy.releases(target)) == 1
     assert not list((target / "releases").glob(".*"))
+
+
+def test_paginated_pages_pass_the_check(content_copy, tmp_path):
+    release = next((content_copy / "rilis").rglob("*ngopi*.md"))
+    text = release.read_text(encoding="utf-8")
+    for day in range(10, 22):  # 12 more releases: the home page gets a second page
+        release.with_name(f"2024-10-{day}-uji.md").write_text(
+            text.replace("Date: 2024-11-08", f"Date: 2024-10-{day}").replace(
+                "Slug: ngopi-kamtibmas", f"Slug: uji-{day}-ngopi-kamtibmas"
+            ),
+            encoding="utf-8",
+        )
+    result = _publish_copy(content_copy, tmp_path / "target")
+    assert result.returncode == 0, result.stdout + result.stderr
+    live = (tmp_path / "target" / "current").resolve()
+    assert html(live, "").find("a", rel="next")["href"] == "https://arsip.example.id/halaman/2/"
+    assert html(live, "halaman/2/").find("a", rel="prev")["href"] == "https://arsip.example.id/"
 
 
 def test_drafts_are_not_published(content_copy, tmp_path):
