@@ -7,8 +7,7 @@ they are (nginx `gzip_static` / `brotli_static`) instead of compressing on
 every request.
 
 Brotli is slow at its best settings: on 1000 releases (bench/publish.py)
-quality 11 took 235 s, and quality 10 makes files only 1% larger in about a
-third of the time. Its results are also kept in CACHE_PATH/compressed/ under
+quality 11 took 235 s; quality 10 took 101 s for files 1% larger. Its results are also kept in CACHE_PATH/compressed/ under
 the SHA-256 of the input, so a publish after a small change compresses only
 the pages that changed (8 s instead of 235 s for those 1000 releases).
 Entries no build used for COMPRESS_CACHE_DAYS (default 7) are removed, so
