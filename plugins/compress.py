@@ -6,10 +6,11 @@ Brotli (COMPRESS_BROTLI_QUALITY, default 10) copy. Web servers send them as
 they are (nginx `gzip_static` / `brotli_static`) instead of compressing on
 every request.
 
-Brotli is slow at its best settings: on 1000 releases (bench/publish.py)
-quality 11 took 235 s; quality 10 took 101 s for files 1% larger. Its results are also kept in CACHE_PATH/compressed/ under
-the SHA-256 of the input, so a publish after a small change compresses only
-the pages that changed (8 s instead of 235 s for those 1000 releases).
+Brotli is slow at its best settings: on 1000 releases (bench/publish.py,
+2 CPUs) quality 11 took 235 s, quality 10 took 101 s for files 1% larger.
+Results are kept in CACHE_PATH/compressed/ under the SHA-256 of the input,
+so a publish after a small change compresses only the pages that changed
+(6 s instead of 101 s for those 1000 releases).
 Entries no build used for COMPRESS_CACHE_DAYS (default 7) are removed, so
 builds of other content (the tests' copies) do not evict the real site's;
 COMPRESS_CACHE = False turns the cache off.
