@@ -24,13 +24,6 @@ BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so")
 RELEASE = "/rilis/2024/11/ngopi-kamtibmas-polsek-menteng-jelang-pilkada-serentak/"
 TERM = "/kegiatan/ngopi-kamtibmas/"
 SEARCH = "/cari/"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def server_block(root: Path, port: int) -> str:
@@ -212,18 +205,6 @@ document.addEventListener('securitypolicyviolation', (event) => {
   window.__cspViolations.push(event.violatedDirective + ' ' + (event.blockedURI || 'inline'));
 });
 """
-
-
-@pytest.fixture(scope="module")
-def browser(nginx):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 class CspWatch:
