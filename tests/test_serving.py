@@ -148,6 +148,15 @@ def test_html_is_cached_briefly_and_fingerprinted_assets_for_a_year(nginx):
         assert status == 200
         assert headers["content-type"].startswith("text/css")
         assert headers["cache-control"] == "public, max-age=31536000, immutable", path
+    # The search index, when the build has one: hashed chunks long, its entry point short.
+    chunks = sorted((nginx.live / "pagefind").rglob("*.pf_*"))
+    entry = nginx.live / "pagefind" / "pagefind-entry.json"
+    for file in chunks[:3] + ([entry] if entry.exists() else []):
+        _, headers, _ = get(nginx.port, "/" + file.relative_to(nginx.live).as_posix())
+        long = file.suffix.startswith(".pf_")
+        assert headers["cache-control"] == (
+            "public, max-age=31536000, immutable" if long else "public, max-age=300"
+        ), file
 
 
 @pytest.mark.parametrize(
