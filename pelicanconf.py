@@ -61,6 +61,9 @@ DRAFT_URL = "draf/{slug}/"
 DRAFT_SAVE_AS = "draf/{slug}/index.html"
 PAGE_URL = "{slug}/"
 PAGE_SAVE_AS = "{slug}/index.html"
+# The home page's URL is the site root; Pelican's default "index.html" would
+# make the pagination links "index.htmlhalaman/2/".
+INDEX_URL = ""
 ARCHIVES_URL = "arsip/"
 ARCHIVES_SAVE_AS = "arsip/index.html"
 YEAR_ARCHIVE_URL = "arsip/{date:%Y}/"
@@ -100,4 +103,6 @@ MARKDOWN = {
     "output_format": "html5",
 }
 
-DEFAULT_METADATA = {"status": "draft"}
+# Pelican gives DEFAULT_CATEGORY only when CATEGORY_SAVE_AS is set; without a
+# category, writing a draft fails (generate_drafts reads draft.category).
+DEFAULT_METADATA = {"status": "draft", "category": DEFAULT_CATEGORY}

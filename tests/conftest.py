@@ -83,3 +83,80 @@ def build_content(tmp_path):
         )
 
     return build
+
+
+# --- Publishing (tests/test_publish.py, tests/test_serving.py) ---
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium, one for the whole session: Playwright's sync API
+    allows one running instance per thread, so every browser test shares this one."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Published:
+    """A target folder after `invoke publish --target`, built for `site_url`."""
+
+    target: Path
+    site_url: str
+    port: int
+    stdout: str  # what `invoke publish` printed
+
+    @property
+    def live(self) -> Path:
+        return (self.target / "current").resolve()
+
+
+def run_invoke(*args, site_url: str | None, env: dict | None = None):
+    """`invoke ARGS` in the project, with SITEURL set to `site_url` or unset."""
+    import os
+
+    environment = {**os.environ, **(env or {})}
+    environment.pop("SITEURL", None)
+    if site_url is not None:
+        environment["SITEURL"] = site_url
+    return subprocess.run(
+        [sys.executable, "-m", "invoke", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory) -> Published:
+    """content/ published with `invoke publish` to a fresh folder target, with
+    SITEURL set to the address the serving tests give nginx."""
+    port = free_port()
+    target = tmp_path_factory.mktemp("target")
+    site_url = f"http://127.0.0.1:{port}"
+    result = run_invoke("publish", "--target", str(target), site_url=site_url)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return Published(target, site_url, port, result.stdout)

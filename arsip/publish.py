@@ -1,0 +1,419 @@
+"""Check a built site and deploy it: to a folder, over rsync+ssh, or to a Git branch.
+
+A folder TARGET holds every deployed build under `TARGET/releases/<name>/` and
+the live site is the symlink `TARGET/current`. A deploy copies the build into a
+new release folder and only then points `current` at it with an atomic rename,
+so readers see the old site or the new one, never a mix. The newest KEEP
+releases are kept for `rollback`. A remote `user@host:path` target has the
+same layout, written with rsync and switched by a small shell script over ssh.
+`invoke publish` and `invoke rollback` (tasks.py) are the commands.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import filecmp
+import hashlib
+import os
+import re
+import shlex
+import shutil
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+RELEASES = "releases"
+CURRENT = "current"
+KEEP = 5
+# Pages hosts serve for unknown paths: no canonical URL of their own.
+ERROR_PAGES = {"404.html"}
+
+
+class PublishError(Exception):
+    """A deploy that cannot go ahead; the message says what to do."""
+
+
+# --- checking a build -------------------------------------------------------
+
+
+class _PageParser(HTMLParser):
+    """Collects what the check needs from one page: title, canonical, links, ids."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.title = ""
+        self.canonical: str | None = None
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+        self._in_title = False
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if "id" in attributes:
+            self.ids.add(attributes["id"])
+        if tag == "title":
+            self._in_title = True
+        elif tag == "link" and "canonical" in (attributes.get("rel") or "").split():
+            self.canonical = attributes.get("href")
+        for name in ("href", "src"):
+            if attributes.get(name):
+                self.links.append(attributes[name])
+
+    def handle_endtag(self, tag):
+        if tag == "title":
+            self._in_title = False
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title += data
+
+
+def page_path(save_as: str) -> str:
+    """The public path of an output file: "a/b/index.html" -> "a/b/"."""
+    if save_as == "index.html":
+        return ""
+    if save_as.endswith("/index.html"):
+        return save_as[: -len("index.html")]
+    return save_as
+
+
+def _target_exists(site: Path, path: str) -> bool:
+    if path == "" or path.endswith("/"):
+        return (site / path / "index.html").is_file()
+    return (site / path).is_file() or (site / path / "index.html").is_file()
+
+
+def check_site(site: Path, site_url: str) -> list[str]:
+    """Problems that must stop a deploy: pages without a title or the right canonical
+    URL, and links to files of this site that the build does not contain."""
+    site_url = site_url.rstrip("/")
+    base_path = urlsplit(site_url).path  # "" or "/repo" for a project site
+    problems = []
+    for file in sorted(site.rglob("*.html")):
+        save_as = file.relative_to(site).as_posix()
+        parser = _PageParser()
+        parser.feed(file.read_text(encoding="utf-8"))
+        own_url = f"{site_url}/{page_path(save_as)}"
+        if not parser.title.strip():
+            problems.append(f"{save_as}: no <title>")
+        if save_as not in ERROR_PAGES and parser.canonical != own_url:
+            problems.append(
+                f"{save_as}: canonical URL is {parser.canonical!r}, expected {own_url!r}"
+            )
+        for link in parser.links:
+            if link.startswith("#"):
+                if link[1:] and unquote(link[1:]) not in parser.ids:
+                    problems.append(f"{save_as}: link to missing anchor {link}")
+                continue
+            absolute = urlsplit(urljoin(own_url, link))
+            if absolute.scheme not in ("http", "https"):
+                continue  # mailto:, tel:, data:
+            if f"{absolute.scheme}://{absolute.netloc}" != _origin(site_url):
+                continue  # another site
+            path = unquote(absolute.path)
+            if not path.startswith(base_path + "/"):
+                problems.append(f"{save_as}: link {link} points outside the site ({site_url})")
+            elif not _target_exists(site, path[len(base_path) + 1 :]):
+                problems.append(f"{save_as}: broken link {link}")
+    return problems
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# --- what a deploy changes --------------------------------------------------
+
+
+@dataclass
+class Changes:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    def report(self, limit: int = 50) -> str:
+        lines = [
+            f"{len(self.added)} added, {len(self.changed)} changed, {len(self.removed)} removed"
+        ]
+        for mark, paths in (("+", self.added), ("~", self.changed), ("-", self.removed)):
+            lines += [f"  {mark} {path}" for path in paths[:limit]]
+            if len(paths) > limit:
+                lines.append(f"  {mark} ... and {len(paths) - limit} more")
+        return "\n".join(lines)
+
+
+def _files(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+
+
+def compare_trees(new: Path, old: Path | None) -> Changes:
+    """Files added, changed (by content) and removed going from `old` to `new`."""
+    new_files = _files(new)
+    old_files = _files(old) if old else set()
+    return Changes(
+        added=sorted(new_files - old_files),
+        changed=sorted(
+            path
+            for path in new_files & old_files
+            if not filecmp.cmp(new / path, old / path, shallow=False)
+        ),
+        removed=sorted(old_files - new_files),
+    )
+
+
+# --- folder targets ---------------------------------------------------------
+
+
+def release_name(commit: str, now: datetime | None = None) -> str:
+    """`20261125T223000Z-a9bae5c`: sorts by time, names the source commit."""
+    return f"{(now or datetime.now(UTC)):%Y%m%dT%H%M%SZ}-{commit}"
+
+
+def git_commit(root: Path) -> str:
+    """The source commit, "-dirty" when the work tree has changes it lacks."""
+    result = subprocess.run(
+        ["git", "describe", "--always", "--dirty", "--abbrev=7", "--exclude=*"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
+    return result.stdout.strip() if result.returncode == 0 else "nogit"
+
+
+def releases(target: Path) -> list[Path]:
+    """Deployed releases, oldest first (names start with the UTC time)."""
+    folder = target / RELEASES
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def current_release(target: Path) -> Path | None:
+    link = target / CURRENT
+    if link.is_symlink():
+        return (target / os.readlink(link)).resolve()
+    if link.exists():
+        raise PublishError(
+            f"{link} is a real folder, not a symlink. Move it away (it may be a site "
+            "deployed by hand), then publish again: publish manages it from then on."
+        )
+    return None
+
+
+def _link_or_copy(previous: Path | None, site: Path):
+    """copytree copy function: hard-link files identical to the live release."""
+
+    def copy(source: str, destination: str):
+        if previous is not None:
+            same = previous / Path(source).relative_to(site)
+            if same.is_file() and filecmp.cmp(source, same, shallow=False):
+                os.link(same, destination)
+                return destination
+        return shutil.copy2(source, destination)
+
+    return copy
+
+
+def switch_current(target: Path, release: Path):
+    """Point TARGET/current at `release` in one atomic rename."""
+    current_release(target)  # refuses a real folder in the way
+    temporary = target / f".{CURRENT}.{os.getpid()}.tmp"
+    temporary.unlink(missing_ok=True)
+    temporary.symlink_to(Path(RELEASES) / release.name, target_is_directory=True)
+    os.replace(temporary, target / CURRENT)
+
+
+@contextmanager
+def exclusive(target: Path) -> Iterator[None]:
+    """One publish or rollback at a time per target (a second one would remove
+    the first one's upload as a leftover)."""
+    target.mkdir(parents=True, exist_ok=True)
+    with open(target / ".publish.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise PublishError(
+                f"another publish or rollback to {target} is running: wait for it, then retry."
+            ) from None
+        yield
+
+
+def deploy_to_folder(site: Path, target: Path, name: str, keep: int = KEEP) -> Path:
+    """Copy `site` into a new release under `target`, switch `current` to it, prune."""
+    with exclusive(target):
+        return _deploy(site, target, name, keep)
+
+
+def _deploy(site: Path, target: Path, name: str, keep: int) -> Path:
+    live = current_release(target)
+    final = target / RELEASES / name
+    if final.exists():
+        raise PublishError(f"{final} exists already; wait a second and publish again.")
+    partial = target / RELEASES / f".{name}.partial"
+    final.parent.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(partial, ignore_errors=True)
+    shutil.copytree(site, partial, copy_function=_link_or_copy(live, site), symlinks=False)
+    partial.rename(final)
+    switch_current(target, final)
+    prune(target, keep)
+    return final
+
+
+def prune(target: Path, keep: int = KEEP) -> list[Path]:
+    """Remove all but the newest `keep` releases (never the live one) and leftovers
+    of interrupted uploads."""
+    live = current_release(target)
+    removed = []
+    for old in releases(target)[:-keep]:
+        if old != live:
+            shutil.rmtree(old)
+            removed.append(old)
+    for leftover in (target / RELEASES).glob(".*.partial"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    return removed
+
+
+def rollback_folder(target: Path) -> tuple[Path, Path]:
+    """Switch `current` to the release before the live one. Returns (from, to)."""
+    if current_release(target) is None:
+        raise PublishError(f"{target / CURRENT} does not exist: nothing is published there.")
+    with exclusive(target):
+        return _roll_back(target)
+
+
+def _roll_back(target: Path) -> tuple[Path, Path]:
+    live = current_release(target)
+    known = releases(target)
+    if live not in known or known.index(live) == 0:
+        raise PublishError(
+            f"no release older than {live.name} under {target / RELEASES}: cannot roll back."
+        )
+    previous = known[known.index(live) - 1]
+    switch_current(target, previous)
+    return live, previous
+
+
+# --- remote targets: user@host:path -----------------------------------------
+
+_REMOTE = re.compile(r"^(?P<host>(?:[^@:/\s]+@)?[^@:/\s]+):(?P<path>.+)$")
+
+
+@dataclass(frozen=True)
+class RemoteTarget:
+    """`user@host:path`: the folder layout on another machine, over ssh.
+
+    The scripts are plain POSIX sh plus GNU `mv -T`; `commands` and
+    `rollback_command` wrap them in ssh.
+    """
+
+    host: str
+    path: str
+
+    @classmethod
+    def parse(cls, target: str) -> RemoteTarget | None:
+        match = _REMOTE.match(target)
+        return cls(match["host"], match["path"].rstrip("/") or "/") if match else None
+
+    def upload(self, site: Path, name: str) -> list[str]:
+        # Files unchanged since the live release become hard links to it.
+        return [
+            "rsync",
+            "--archive",
+            "--delete",
+            "--compress",
+            f"--link-dest=../../{CURRENT}/",
+            f"{site}/",
+            f"{self.host}:{self.path}/{RELEASES}/{name}/",
+        ]
+
+    def dry_run(self, site: Path) -> list[str]:
+        return [
+            "rsync",
+            "--archive",
+            "--delete",
+            "--checksum",
+            "--dry-run",
+            "--itemize-changes",
+            f"{site}/",
+            f"{self.host}:{self.path}/{CURRENT}/",
+        ]
+
+    def prepare_script(self) -> str:
+        return f"mkdir -p {shlex.quote(self.path)}/{RELEASES}"
+
+    def switch_script(self, name: str, keep: int = KEEP) -> str:
+        return (
+            f"set -e; cd {shlex.quote(self.path)}; "
+            f"test -d {RELEASES}/{shlex.quote(name)}; "
+            f"ln -sfn {RELEASES}/{shlex.quote(name)} .{CURRENT}.tmp; "
+            f"mv -T .{CURRENT}.tmp {CURRENT}; "
+            f"ls -1 {RELEASES} | sort | head -n -{keep} | "
+            f"grep -v -x -F {shlex.quote(name)} | sed 's|^|{RELEASES}/|' | xargs -r rm -rf --"
+        )
+
+    def rollback_script(self) -> str:
+        return (
+            f"set -e; cd {shlex.quote(self.path)}; "
+            f'live=$(basename "$(readlink {CURRENT})"); '
+            f'previous=$(ls -1 {RELEASES} | sort | grep -B1 -x -F "$live" | head -n 1); '
+            f'if [ -z "$previous" ] || [ "$previous" = "$live" ]; then '
+            f'echo "no release older than $live: cannot roll back" >&2; exit 1; fi; '
+            f'ln -sfn "{RELEASES}/$previous" .{CURRENT}.tmp; mv -T .{CURRENT}.tmp {CURRENT}; '
+            f'echo "$live -> $previous"'
+        )
+
+    def ssh(self, script: str) -> list[str]:
+        return ["ssh", self.host, script]
+
+    def deploy_commands(self, site: Path, name: str, keep: int = KEEP) -> list[list[str]]:
+        return [
+            self.ssh(self.prepare_script()),
+            self.upload(site, name),
+            self.ssh(self.switch_script(name, keep)),
+        ]
+
+
+# --- Git branch (GitHub Pages) ----------------------------------------------
+
+
+def git_blob_id(path: Path) -> str:
+    data = path.read_bytes()
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+# Written into the branch by ghp-import, not part of the build.
+GHP_IMPORT_FILES = {".nojekyll", "CNAME"}
+
+
+def pages_custom_domain(site_url: str) -> str | None:
+    """The CNAME GitHub Pages needs when the site has its own domain."""
+    host = urlsplit(site_url).hostname or ""
+    return None if host.endswith(".github.io") else host
+
+
+def compare_with_branch(site: Path, root: Path, branch: str) -> Changes:
+    """What pushing `site` to `branch` would change, against the newest copy of the
+    branch this repository has (origin's if fetched, else the local one)."""
+    tree = {}
+    for ref in (f"refs/remotes/origin/{branch}", f"refs/heads/{branch}"):
+        listing = subprocess.run(
+            ["git", "ls-tree", "-r", "-z", ref], cwd=root, capture_output=True, text=True
+        )
+        if listing.returncode == 0:
+            for entry in filter(None, listing.stdout.split("\0")):
+                meta, path = entry.split("\t", 1)
+                if path not in GHP_IMPORT_FILES:
+                    tree[path] = meta.split()[2]
+            break
+    local = {path: git_blob_id(site / path) for path in _files(site)}
+    return Changes(
+        added=sorted(local.keys() - tree.keys()),
+        changed=sorted(p for p in local.keys() & tree.keys() if local[p] != tree[p]),
+        removed=sorted(tree.keys() - local.keys()),
+    )
