@@ -105,4 +105,4 @@ MARKDOWN = {
 
 # Pelican gives DEFAULT_CATEGORY only when CATEGORY_SAVE_AS is set; without a
 # category, writing a draft fails (generate_drafts reads draft.category).
-DEFAULT_METADATA = {"status": "draft", "category": DEFAULT_CATEGORY}
+DEFAULT_METADATA = {"status": "draft"}

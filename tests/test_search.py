@@ -21,7 +21,6 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 from conftest import CONTENT, run_pelican
-from playwright.sync_api import sync_playwright
 
 from arsip.content import TAXONOMY_FIELDS
 from arsip.registry import KINDS
@@ -72,14 +71,6 @@ def free_port() -> int:
 def site_url(site):
     with serve(site.output) as url:
         yield url
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

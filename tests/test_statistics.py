@@ -13,7 +13,6 @@ from collections import Counter
 import pytest
 from conftest import CONTENT, run_pelican
 from content_facts import carriers, per_month, published_releases
-from playwright.sync_api import sync_playwright
 
 from arsip.dates import format_date
 from arsip.registry import KINDS, Registry
@@ -265,42 +264,40 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def test_charts_render_in_the_theme_colours_and_fit_a_phone(served):
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 360, "height": 800})
-            requests = []
-            page.on("request", lambda request: requests.append(request.url))
-            page.goto(f"{served}/statistik/")
-            fills = page.eval_on_selector_all(
-                "svg.chart .bar", "bars => bars.map(b => getComputedStyle(b).fill)"
-            )
-            assert fills and set(fills) == {"rgb(11, 61, 145)"}  # --accent of arsip.css
-            widths = page.eval_on_selector_all(
-                "svg.chart", "charts => charts.map(c => c.getBoundingClientRect().width)"
-            )
-            assert all(0 < width <= 360 for width in widths)
-            assert page.evaluate("document.documentElement.scrollWidth") <= 360
-            assert all(url.startswith(served) for url in requests)
-            # The browser's accessibility tree names each chart by its <title>.
-            for title in (
-                "Rilis per bulan",
-                "Rilis per satuan",
-                "Rilis per jenis kegiatan",
-                "Personel yang paling sering disebut",
-            ):
-                assert page.get_by_role("img", name=title, exact=True).count() == 1, title
-            slug, carrying = max(
-                carriers(published_releases(CONTENT), "units").items(),
-                key=lambda item: len(item[1]),
-            )
-            page.goto(f"{served}/satuan/{slug}/")
-            spark = page.get_by_role("img", name="Rilis per bulan", exact=True)
-            description = page.locator(f"#{spark.get_attribute('aria-describedby')}")
-            assert f"total {len(carrying)}" in description.inner_text()
-        finally:
-            browser.close()
+def test_charts_render_in_the_theme_colours_and_fit_a_phone(served, browser):
+    page = browser.new_page(viewport={"width": 360, "height": 800})
+    try:
+        requests = []
+        page.on("request", lambda request: requests.append(request.url))
+        page.goto(f"{served}/statistik/")
+        fills = page.eval_on_selector_all(
+            "svg.chart .bar", "bars => bars.map(b => getComputedStyle(b).fill)"
+        )
+        assert fills and set(fills) == {"rgb(11, 61, 145)"}  # --accent of arsip.css
+        widths = page.eval_on_selector_all(
+            "svg.chart", "charts => charts.map(c => c.getBoundingClientRect().width)"
+        )
+        assert all(0 < width <= 360 for width in widths)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        assert all(url.startswith(served) for url in requests)
+        # The browser's accessibility tree names each chart by its <title>.
+        for title in (
+            "Rilis per bulan",
+            "Rilis per satuan",
+            "Rilis per jenis kegiatan",
+            "Personel yang paling sering disebut",
+        ):
+            assert page.get_by_role("img", name=title, exact=True).count() == 1, title
+        slug, carrying = max(
+            carriers(published_releases(CONTENT), "units").items(),
+            key=lambda item: len(item[1]),
+        )
+        page.goto(f"{served}/satuan/{slug}/")
+        spark = page.get_by_role("img", name="Rilis per bulan", exact=True)
+        description = page.locator(f"#{spark.get_attribute('aria-describedby')}")
+        assert f"total {len(carrying)}" in description.inner_text()
+    finally:
+        page.close()
 
 
 @pytest.mark.parametrize("months_later", [20, 40, 59])
