@@ -25,14 +25,6 @@ from conftest import CONTENT, run_pelican
 from arsip.content import TAXONOMY_FIELDS
 from arsip.registry import KINDS
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 FACETS = [KINDS[field].label for field in TAXONOMY_FIELDS]  # satuan, personel, kegiatan
 TAWURAN_RELEASE = "rilis/2024/11/cooling-system-bhabinkamtibmas-cegah-tawuran-kampung-rawa/"
 RESULT_LINKS = "#hasil-cari li h2 a"

@@ -238,15 +238,6 @@ def test_every_term_page_has_a_sparkline_of_its_releases(archive):
             assert f"total {len(carrying)}" in caption
 
 
-BROWSER_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
 @pytest.fixture(scope="module")
 def served(site):
     """The built site on a local server, for the browser."""
