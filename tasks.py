@@ -78,3 +78,13 @@ def test(c, k=""):
     """Run the whole test suite."""
     selection = f"-k {shlex.quote(k)}" if k else ""
     c.run(f"{shlex.quote(sys.executable)} -m pytest {selection}", pty=sys.stdout.isatty())
+
+
+# -- benchmarks (bench/README.md) ------------------------------------------
+
+
+@task(iterable=["releases"])
+def bench(c, releases=None, seed=1):
+    """Time the full build and rebuilds against plain Pelican: `invoke bench --releases 10000`."""
+    sizes = " ".join(f"--releases {int(n)}" for n in (releases or ["1000"]))
+    c.run(f"{shlex.quote(sys.executable)} bench/run.py {sizes} --seed {int(seed)}", pty=sys.stdout.isatty())
