@@ -31,7 +31,7 @@ TYPOGRIFY_OMIT_FILTERS = ["caps"]
 READERS = {"rst": None}  # releases are Markdown only
 
 PLUGIN_PATHS = [str(ROOT / "plugins")]
-PLUGINS = ["registry", "taxonomies", "related", "indonesian_dates"]
+PLUGINS = ["registry", "taxonomies", "related", "indonesian_dates", "render_once"]
 
 # Clean URLs: /rilis/2024/11/<slug>/
 ARTICLE_URL = "rilis/{date:%Y}/{date:%m}/{slug}/"

@@ -44,10 +44,17 @@ import generate  # noqa: E402
 
 @dataclass
 class Run:
-    """One `pelican` process: how long it took and the most memory it held."""
+    """One `pelican` process: how long it took and the most memory it held.
+
+    `cpu_seconds` (user + system, the process and its workers) is the figure
+    to trust when other work shares the machine; `load_before` is the 1-minute
+    load average when the run started (2.0 fills both cores).
+    """
 
     seconds: float
+    cpu_seconds: float
     peak_rss_mb: float
+    load_before: float
     returncode: int
 
 
@@ -77,6 +84,7 @@ def measure(command: list[str], log: Path) -> Run:
     together) and the kernel's own maximum for the process (catches a peak
     shorter than a sample interval).
     """
+    load_before = os.getloadavg()[0]
     with log.open("w") as out:
         start = time.perf_counter()
         process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
@@ -99,7 +107,14 @@ def measure(command: list[str], log: Path) -> Run:
     peak_kb = max(peak_kb, usage.ru_maxrss)
     if process.returncode != 0:
         print(f"  FAILED ({process.returncode}): see {log}", file=sys.stderr)
-    return Run(round(seconds, 2), round(peak_kb / 1024, 1), process.returncode)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(
+        round(seconds, 2),
+        round(cpu, 2),
+        round(peak_kb / 1024, 1),
+        round(load_before, 2),
+        process.returncode,
+    )
 
 
 def pelican(content: Path, output: Path, settings: Path, *extra: str) -> list[str]:
@@ -188,7 +203,10 @@ def bench_size(releases: int, seed: int, work: Path) -> dict:
 
     def step(name, command):
         run = measure(command, logs / f"{releases}-{name}.log")
-        print(f"  {name:<22} {run.seconds:8.2f} s  {run.peak_rss_mb:8.1f} MB")
+        print(
+            f"  {name:<24} {run.seconds:8.2f} s wall {run.cpu_seconds:8.2f} s CPU"
+            f" {run.peak_rss_mb:8.1f} MB  (load {run.load_before})"
+        )
         return run
 
     # The site's content cache lives with the corpus, so a cold build is really cold.
@@ -214,7 +232,8 @@ def bench_size(releases: int, seed: int, work: Path) -> dict:
     baseline["output"] = output_size(base_out)
 
     ratio = site["full_build"].seconds / baseline["full_build"].seconds
-    print(f"  ratio site/plain      {ratio:8.2f}")
+    cpu_ratio = site["full_build"].cpu_seconds / baseline["full_build"].cpu_seconds
+    print(f"  ratio site/plain        {ratio:8.2f} wall {cpu_ratio:8.2f} CPU")
     search = (
         "not measured: search plugin absent (plugins/search.py)"
         if not SEARCH_PLUGIN.exists()
@@ -226,6 +245,7 @@ def bench_size(releases: int, seed: int, work: Path) -> dict:
         "site": {k: asdict(v) if isinstance(v, Run) else v for k, v in site.items()},
         "baseline": {k: asdict(v) if isinstance(v, Run) else v for k, v in baseline.items()},
         "ratio_full_build_site_to_plain": round(ratio, 3),
+        "ratio_full_build_cpu_site_to_plain": round(cpu_ratio, 3),
         "search_index": search,
         "first_search_bytes": search,
     }
