@@ -163,14 +163,34 @@ def add_one_release(content: Path) -> Path:
     return target
 
 
-def versions() -> dict:
+def versions(site_root: Path) -> dict:
+    """Package versions, and the commit of the archive checkout measured.
+
+    A checkout exported with `git archive` has no .git: bench/snapshot.sh
+    leaves its commit in a file named COMMIT.
+    """
     packages = ["pelican", "markdown", "jinja2", "typogrify", "babel", "pyyaml"]
     found = {name: metadata.version(name) for name in packages}
     found["python"] = platform.python_version()
     commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ["git", "rev-parse", "--short", "HEAD"], cwd=site_root, capture_output=True, text=True
     )
-    found["archive_commit"] = commit.stdout.strip() or "unknown"
+    marker = site_root / "COMMIT"
+    found["archive_commit"] = commit.stdout.strip() or (
+        marker.read_text().strip() if marker.exists() else "unknown"
+    )
+    found["archive_dirty"] = (
+        bool(
+            subprocess.run(
+                ["git", "status", "--porcelain", "--untracked-files=no"],
+                cwd=site_root,
+                capture_output=True,
+                text=True,
+            ).stdout.strip()
+        )
+        if commit.stdout.strip()
+        else False
+    )
     return found
 
 
@@ -191,7 +211,7 @@ def machine() -> dict:
     }
 
 
-def bench_size(releases: int, seed: int, work: Path) -> dict:
+def bench_size(releases: int, seed: int, work: Path, site_settings: Path) -> dict:
     content = work / f"content-{releases}"
     site_out, base_out = work / f"site-{releases}", work / f"baseline-{releases}"
     logs = work / "logs"
@@ -210,10 +230,15 @@ def bench_size(releases: int, seed: int, work: Path) -> dict:
         return run
 
     # The site's content cache lives with the corpus, so a cold build is really cold.
+    baseline = {
+        "full_build": step("plain Pelican build", pelican(content, base_out, BASELINE_SETTINGS))
+    }
+    baseline["output"] = output_size(base_out)
+
     site_command = pelican(
         content,
         site_out,
-        SITE_SETTINGS,
+        site_settings,
         "-e",
         f"CACHE_PATH={json.dumps(str(work / f'cache-{releases}'))}",
     )
@@ -224,12 +249,6 @@ def bench_size(releases: int, seed: int, work: Path) -> dict:
     site["rebuild_one_edited"] = step("site rebuild, 1 edited", site_command)
     add_one_release(content)
     site["rebuild_one_added"] = step("site rebuild, 1 added", site_command)
-
-    generate.generate(releases, content, seed)  # the baseline reads the same corpus
-    baseline = {
-        "full_build": step("plain Pelican build", pelican(content, base_out, BASELINE_SETTINGS))
-    }
-    baseline["output"] = output_size(base_out)
 
     ratio = site["full_build"].seconds / baseline["full_build"].seconds
     cpu_ratio = site["full_build"].cpu_seconds / baseline["full_build"].cpu_seconds
@@ -268,6 +287,12 @@ def main(argv=None) -> None:
         help="where corpora and outputs go (not committed)",
     )
     parser.add_argument("--results", type=Path, default=BENCH / "results")
+    parser.add_argument(
+        "--site-settings",
+        type=Path,
+        default=SITE_SETTINGS,
+        help="the site's pelicanconf.py (another checkout's, to compare versions)",
+    )
     args = parser.parse_args(argv)
     args.results.mkdir(parents=True, exist_ok=True)
     for releases in args.releases:
@@ -275,8 +300,8 @@ def main(argv=None) -> None:
         result = {
             "date": when.isoformat(timespec="seconds"),
             "machine": machine(),
-            "versions": versions(),
-            **bench_size(releases, args.seed, args.work),
+            "versions": versions(args.site_settings.resolve().parent),
+            **bench_size(releases, args.seed, args.work, args.site_settings.resolve()),
         }
         path = args.results / f"{when:%Y%m%dT%H%M}-{releases}.json"
         path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
