@@ -31,7 +31,15 @@ TYPOGRIFY_OMIT_FILTERS = ["caps"]
 READERS = {"rst": None}  # releases are Markdown only
 
 PLUGIN_PATHS = [str(ROOT / "plugins")]
-PLUGINS = ["registry", "taxonomies", "related", "indonesian_dates", "render_once"]
+PLUGINS = [
+    "registry",
+    "taxonomies",
+    "related",
+    "indonesian_dates",
+    "render_once",
+    "content_cache",
+    "parse_once",
+]
 
 # Clean URLs: /rilis/2024/11/<slug>/
 ARTICLE_URL = "rilis/{date:%Y}/{date:%m}/{slug}/"
@@ -80,3 +88,11 @@ MARKDOWN = {
 }
 
 DEFAULT_METADATA = {"status": "draft"}
+
+# Parse a release's Markdown again only when the file's hash changed (rebuilds,
+# preview). The cache is per content folder: see plugins/content_cache.py.
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CONTENT_CACHING_LAYER = "reader"
+CHECK_MODIFIED_METHOD = "sha256"
+CACHE_PATH = "cache"
