@@ -39,6 +39,7 @@ PLUGINS = [
     "render_once",
     "content_cache",
     "parse_once",
+    "period_archives",
 ]
 
 # Clean URLs: /rilis/2024/11/<slug>/
