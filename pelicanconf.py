@@ -40,6 +40,7 @@ PLUGINS = [
     "content_cache",
     "parse_once",
     "period_archives",
+    "archive_writer",
 ]
 
 # Clean URLs: /rilis/2024/11/<slug>/
