@@ -84,7 +84,8 @@ def test(c, k=""):
 
 
 @task(iterable=["releases"])
-def bench(c, releases=None, seed=1):
-    """Time the full build and rebuilds against plain Pelican: `invoke bench --releases 10000`."""
+def bench(c, releases=None, seed=1, full_only=False):
+    """Time full builds and rebuilds against plain Pelican: `invoke bench --releases 10000`."""
     sizes = " ".join(f"--releases {int(n)}" for n in (releases or ["1000"]))
-    c.run(f"{shlex.quote(sys.executable)} bench/run.py {sizes} --seed {int(seed)}", pty=sys.stdout.isatty())
+    options = f"{sizes} --seed {int(seed)}" + (" --full-only" if full_only else "")
+    c.run(f"{shlex.quote(sys.executable)} bench/run.py {options}", pty=sys.stdout.isatty())

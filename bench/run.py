@@ -211,7 +211,9 @@ def machine() -> dict:
     }
 
 
-def bench_size(releases: int, seed: int, work: Path, site_settings: Path) -> dict:
+def bench_size(
+    releases: int, seed: int, work: Path, site_settings: Path, rebuilds: bool = True
+) -> dict:
     content = work / f"content-{releases}"
     site_out, base_out = work / f"site-{releases}", work / f"baseline-{releases}"
     logs = work / "logs"
@@ -244,11 +246,12 @@ def bench_size(releases: int, seed: int, work: Path, site_settings: Path) -> dic
     )
     site = {"full_build": step("site full build", site_command)}
     site["output"] = output_size(site_out)
-    site["rebuild_nothing_changed"] = step("site rebuild, no change", site_command)
-    edit_one_release(content)
-    site["rebuild_one_edited"] = step("site rebuild, 1 edited", site_command)
-    add_one_release(content)
-    site["rebuild_one_added"] = step("site rebuild, 1 added", site_command)
+    if rebuilds:
+        site["rebuild_nothing_changed"] = step("site rebuild, no change", site_command)
+        edit_one_release(content)
+        site["rebuild_one_edited"] = step("site rebuild, 1 edited", site_command)
+        add_one_release(content)
+        site["rebuild_one_added"] = step("site rebuild, 1 added", site_command)
 
     ratio = site["full_build"].seconds / baseline["full_build"].seconds
     cpu_ratio = site["full_build"].cpu_seconds / baseline["full_build"].cpu_seconds
@@ -288,6 +291,11 @@ def main(argv=None) -> None:
     )
     parser.add_argument("--results", type=Path, default=BENCH / "results")
     parser.add_argument(
+        "--full-only",
+        action="store_true",
+        help="only the two full builds, no rebuilds (for the largest sizes)",
+    )
+    parser.add_argument(
         "--site-settings",
         type=Path,
         default=SITE_SETTINGS,
@@ -301,7 +309,9 @@ def main(argv=None) -> None:
             "date": when.isoformat(timespec="seconds"),
             "machine": machine(),
             "versions": versions(args.site_settings.resolve().parent),
-            **bench_size(releases, args.seed, args.work, args.site_settings.resolve()),
+            **bench_size(
+                releases, args.seed, args.work, args.site_settings.resolve(), not args.full_only
+            ),
         }
         path = args.results / f"{when:%Y%m%dT%H%M}-{releases}.json"
         path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
