@@ -96,3 +96,12 @@ def test_an_edited_release_is_parsed_again(corpus, tmp_path):
     # Markdown's smarty quotes and dashes, then Typogrify's widow control.
     expected = "Kalimat &ldquo;baru&rdquo; &ndash;&nbsp;ditambahkan."
     assert any(expected in p.read_text(encoding="utf-8") for p in (again / "rilis").rglob("*.html"))
+
+
+def test_a_typogrify_setting_change_does_not_reuse_the_cache(corpus, tmp_path):
+    build(corpus, tmp_path / "first", archive(tmp_path))
+    no_widows = ["TYPOGRIFY_OMIT_FILTERS=" + json.dumps(["caps", "widont"])]
+    again = build(corpus, tmp_path / "again", archive(tmp_path) + no_widows)
+    fresh = build(corpus, tmp_path / "fresh", pelican_alone(tmp_path) + no_widows)
+    assert differences(fresh, again) == []
+    assert differences(tmp_path / "first", again)  # the setting shows in the pages
