@@ -80,9 +80,10 @@ def _tree_rss_kb(pid: int) -> int:
 def measure(command: list[str], log: Path) -> Run:
     """Run `command`, sampling the memory of its process tree until it ends.
 
-    The peak is the larger of the sampled tree total (counts worker processes
-    together) and the kernel's own maximum for the process (catches a peak
-    shorter than a sample interval).
+    The peak is the sampled total of the process tree (worker processes
+    counted together). The kernel's own maximum (ru_maxrss) is not used: Linux
+    carries it over from the forking process, so it reports at least this
+    script's own memory.
     """
     load_before = os.getloadavg()[0]
     with log.open("w") as out:
@@ -104,7 +105,6 @@ def measure(command: list[str], log: Path) -> Run:
         done.set()
         sampler.join()
         process.returncode = os.waitstatus_to_exitcode(status)
-    peak_kb = max(peak_kb, usage.ru_maxrss)
     if process.returncode != 0:
         print(f"  FAILED ({process.returncode}): see {log}", file=sys.stderr)
     cpu = usage.ru_utime + usage.ru_stime
