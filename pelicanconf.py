@@ -52,6 +52,11 @@ PLUGINS = [
     "opendata",
     "archive_statistics",
     "search",
+    "render_once",
+    "content_cache",
+    "parse_once",
+    "period_archives",
+    "archive_writer",
 ]
 
 # Clean URLs: /rilis/2024/11/<slug>/
@@ -106,3 +111,11 @@ MARKDOWN = {
 # Pelican gives DEFAULT_CATEGORY only when CATEGORY_SAVE_AS is set; without a
 # category, writing a draft fails (generate_drafts reads draft.category).
 DEFAULT_METADATA = {"status": "draft"}
+
+# Parse a release's Markdown again only when the file's hash changed (rebuilds,
+# preview). The cache is per content folder: see plugins/content_cache.py.
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CONTENT_CACHING_LAYER = "reader"
+CHECK_MODIFIED_METHOD = "sha256"
+CACHE_PATH = "cache"

@@ -319,3 +319,12 @@ def rollback(c, target):
     except deploy.PublishError as error:
         raise Exit(str(error), code=1) from None
     print(f"Rolled back {Path(target) / deploy.CURRENT}: {live.name} -> {previous.name}")
+# -- benchmarks (bench/README.md) ------------------------------------------
+
+
+@task(iterable=["releases"])
+def bench(c, releases=None, seed=1, full_only=False):
+    """Time full builds and rebuilds against plain Pelican: `invoke bench --releases 10000`."""
+    sizes = " ".join(f"--releases {int(n)}" for n in (releases or ["1000"]))
+    options = f"{sizes} --seed {int(seed)}" + (" --full-only" if full_only else "")
+    c.run(f"{shlex.quote(sys.executable)} bench/run.py {options}", pty=sys.stdout.isatty())

@@ -104,6 +104,18 @@ class _Terms:
         self.registry = registry
         self.settings = settings
         self._made: dict[tuple[str, str], Term] = {}
+        # The same spellings recur across thousands of releases: read each once.
+        self._read: dict[tuple[str, str], object] = {}
+
+    def resolve(self, kind: str, text: str):
+        """registry.resolve (resolve_officer for officers), once per spelling."""
+        key = (kind, text)
+        if key not in self._read:
+            if kind == "officers":
+                self._read[key] = self.registry.resolve_officer(text)
+            else:
+                self._read[key] = self.registry.resolve(kind, text)
+        return self._read[key]
 
     def __call__(self, kind: str, entry: Entry) -> Term:
         key = (kind, entry.slug)
@@ -138,7 +150,7 @@ def _resolve(article, terms: _Terms) -> list[str]:
                 if field == "officers":
                     resolved.append(_officer_role(terms, value, when))
                 else:
-                    resolved.append(terms(field, terms.registry.resolve(field, value)))
+                    resolved.append(terms(field, terms.resolve(field, value)))
             except UnknownName as error:
                 where = f"{display_path(article.source_path)}:{lines.get(field, 1)}"
                 problems.append(f"{where}: {error}")
@@ -149,7 +161,7 @@ def _resolve(article, terms: _Terms) -> list[str]:
 
 
 def _officer_role(terms: _Terms, value: str, when) -> OfficerRole:
-    entry, mention = terms.registry.resolve_officer(value)
+    entry, mention = terms.resolve("officers", value)
     service = entry.service_at(when)
     unit_slug = service.unit if service else mention.unit
     unit = terms("units", terms.registry.get("units", unit_slug)) if unit_slug else None

@@ -8,8 +8,9 @@ Needs the `registry` plugin.
 
 from __future__ import annotations
 
+import heapq
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 
 from pelican import signals
 
@@ -31,23 +32,72 @@ def link_releases(generator):
         release.older = releases[index + 1] if index + 1 < len(releases) else None
 
     count = generator.settings.get("RELATED_COUNT", DEFAULT_RELATED_COUNT)
-    position = {id(release): index for index, release in enumerate(releases)}
-    carriers = defaultdict(list)
-    for release in releases:
-        for term in set(_terms(release)):
-            carriers[term].append(release)
-    # A term every release carries says nothing about relatedness.
-    weight = {term: math.log(len(releases) / len(rs)) for term, rs in carriers.items()}
-    for release in (*releases, *generator.drafts):
-        scores = Counter()
-        for term in set(_terms(release)):
-            if weight.get(term, 0) <= 0:
-                continue
-            for other in carriers[term]:
-                if other is not release:
-                    scores[id(other)] += weight[term]
-        best = sorted(scores, key=lambda key: (-scores[key], position[key]))[:count]
-        release.related = [releases[position[key]] for key in best]
+    # Terms become small integers once: the scoring below looks them up
+    # millions of times, and a term object hashes in Python, an int in C.
+    numbers: dict = {}
+    terms_of = [
+        {numbers.setdefault(term, len(numbers)) for term in _terms(release)}
+        for release in (*releases, *generator.drafts)
+    ]
+    carriers = [[] for _ in numbers]  # term -> positions of the releases carrying it
+    for index, terms in enumerate(terms_of[: len(releases)]):
+        for term in terms:
+            carriers[term].append(index)
+    # A term every release carries says nothing about relatedness (weight 0);
+    # a term only drafts carry neither.
+    weight = [math.log(len(releases) / len(rs)) if rs else 0.0 for rs in carriers]
+    members = [set(rs) for rs in carriers]
+    # Rarest first; equal weights in a fixed order, so that sums are reproducible.
+    by_name = sorted(numbers, key=lambda term: (type(term).__name__, term.slug))
+    order = {numbers[term]: place for place, term in enumerate(by_name)}
+    tables = (carriers, members, weight, order)
+    for index, (release, terms) in enumerate(
+        zip((*releases, *generator.drafts), terms_of, strict=True)
+    ):
+        own = index if index < len(releases) else None
+        best = _most_related(terms, own, tables, count)
+        release.related = [releases[position] for position in best]
+
+
+def _most_related(terms, own, tables, count) -> list[int]:
+    """Positions of the `count` releases sharing the most term weight with `terms`.
+
+    Ties go to the newer release. Terms are added rarest first, always in the
+    same order, so equal term sets give equal scores. Once the releases not
+    yet seen could not reach the current top `count` even if they carried all
+    the remaining (common, light) terms, only the releases already seen are
+    scored further: that skips the long carrier lists of the commonest terms
+    without changing the result.
+    """
+    carriers, members, weight, order = tables
+    terms = sorted((t for t in terms if weight[t] > 0), key=lambda t: (-weight[t], order[t]))
+    scores = defaultdict(float)
+    remaining = sum(weight[term] for term in terms)
+    # The release itself carries every term, so it always ranks first: skip it.
+    rank = count + 1 if own is not None else count
+    for done, term in enumerate(terms):
+        if len(scores) >= rank and remaining < heapq.nlargest(rank, scores.values())[-1] - 1e-9:
+            _score_seen(scores, terms[done:], members, weight, rank)
+            break
+        added = weight[term]
+        for other in carriers[term]:
+            scores[other] += added
+        remaining -= added
+    scores.pop(own, None)
+    return heapq.nsmallest(count, scores, key=lambda index: (-scores[index], index))
+
+
+def _score_seen(scores, terms, members, weight, rank) -> None:
+    """Add `terms` to the releases in `scores` that can still reach the top `rank`."""
+    remaining = sum(weight[term] for term in terms)
+    threshold = heapq.nlargest(rank, scores.values())[-1]
+    for index in [i for i, score in scores.items() if score + remaining < threshold - 1e-9]:
+        del scores[index]
+    for term in terms:
+        carrying = members[term]
+        for index in scores:
+            if index in carrying:
+                scores[index] += weight[term]
 
 
 def register():

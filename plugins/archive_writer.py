@@ -1,0 +1,110 @@
+"""The writer: feed entries built once, files written only when their bytes change.
+
+Adds to the build Pelican's Writer with two changes that leave the output as
+it was:
+- A release is an entry in the site's feed and in the feed of each of its
+  units, officers and activity types. Pelican works out the entry (link, id,
+  title, content, dates) again for every feed; this writer does it once per
+  release and feed type, and hands the same entry to each feed.
+- A page or feed whose new text equals the file already on disk is not
+  written again. On a rebuild almost every page is unchanged, and replacing
+  a file costs far more than reading and comparing it; unchanged files also
+  keep their modification time, so a deploy copies only what changed.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+
+from feedgenerator import Atom1Feed, Rss201rev2Feed
+from pelican import signals
+from pelican.writers import FileOverwriteFailedError, Writer, logger
+
+
+class _AtomEntry(Atom1Feed):
+    """Stands in for an Atom feed to catch the entry Pelican would add."""
+
+    def __init__(self):  # no feed: only add_item is used
+        self.entry = None
+
+    def add_item(self, **entry):
+        self.entry = entry
+
+
+class _RssEntry(Rss201rev2Feed):
+    __init__ = _AtomEntry.__init__
+    add_item = _AtomEntry.add_item
+
+
+class _WriteIfChanged(io.StringIO):
+    """A text file that, on close, replaces `path` only if the text differs."""
+
+    def __init__(self, path: str, encoding: str):
+        super().__init__()
+        # (`encoding` is a read-only attribute of text files)
+        self.target, self.target_encoding = path, encoding
+
+    def close(self):
+        if self.closed:
+            return
+        data = self.getvalue().encode(self.target_encoding)
+        super().close()
+        try:
+            unchanged = os.path.getsize(self.target) == len(data) and _read(self.target) == data
+        except OSError:
+            unchanged = False
+        if not unchanged:
+            with open(self.target, "wb") as out:
+                out.write(data)
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as existing:
+        return existing.read()
+
+
+class ArchiveWriter(Writer):
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings)
+        self._entries = {}
+
+    def _add_item_to_the_feed(self, feed, item):
+        rss = isinstance(feed, Rss201rev2Feed)
+        key = (item, rss, self.site_url)
+        if key not in self._entries:
+            catcher = _RssEntry() if rss else _AtomEntry()
+            super()._add_item_to_the_feed(catcher, item)
+            self._entries[key] = catcher.entry
+        feed.add_item(**self._entries[key])
+
+    def _open_w(self, filename, encoding, override=False):
+        # Pelican's bookkeeping (pelican.writers.Writer._open_w), then a file
+        # that is only replaced when its text changed.
+        if filename in self._overridden_files:
+            if override:
+                raise FileOverwriteFailedError(
+                    f'Failed to overwrite "{filename}" a second time (was previously overwritten)'
+                )
+            logger.info('Skipping "%s", not overwriting', filename)
+            filename = os.devnull
+        elif filename in self._written_files:
+            if override:
+                logger.info('Overwriting "%s"', filename)
+            else:
+                raise FileOverwriteFailedError(
+                    f'Failed to overwrite "{filename}" as Pelican has already '
+                    "written to it previously (set `override=True` if intended)"
+                )
+        if override:
+            self._overridden_files.add(filename)
+        self._written_files.add(filename)
+        return _WriteIfChanged(filename, encoding)
+
+
+def get_writer(pelican):
+    return ArchiveWriter
+
+
+def register():
+    signals.get_writer.connect(get_writer)

@@ -1,0 +1,56 @@
+"""Pelican's content cache, kept apart for each content folder.
+
+pelicanconf.py turns on Pelican's reader cache: what Markdown made of each
+release is kept in CACHE_PATH, and a file is parsed again only when its hash
+(CHECK_MODIFIED_METHOD) changed. This plugin gives each content folder and
+each Markdown configuration a cache folder of its own under CACHE_PATH, so
+that building another folder (a test's, a benchmark's) neither loads nor
+grows the archive's cache, and a change to the Markdown or Typogrify settings,
+or to the parsing packages' versions, starts from an empty cache instead of
+serving pages parsed the old way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from importlib import metadata
+
+from pelican import signals
+
+# Settings that change what a parse produces (plugins/parse_once.py puts
+# Typogrify's pass into the cached parse).
+PARSE_SETTINGS = (
+    "MARKDOWN",
+    "FORMATTED_FIELDS",
+    "TYPOGRIFY",
+    "TYPOGRIFY_IN_READER",
+    "TYPOGRIFY_IGNORE_TAGS",
+    "TYPOGRIFY_OMIT_FILTERS",
+    "TYPOGRIFY_DASHES",
+)
+PARSE_PACKAGES = ("pelican", "markdown", "typogrify", "smartypants")
+
+
+def cache_key(settings) -> str:
+    parts = [os.path.realpath(settings["PATH"])]
+    parts += [f"{name}={settings.get(name)!r}" for name in PARSE_SETTINGS]
+    parts += [f"{name}=={_version(name)}" for name in PARSE_PACKAGES]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "absent"
+
+
+def separate_cache(pelican):
+    pelican.settings["CACHE_PATH"] = os.path.join(
+        pelican.settings["CACHE_PATH"], cache_key(pelican.settings)
+    )
+
+
+def register():
+    signals.initialized.connect(separate_cache)
