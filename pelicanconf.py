@@ -43,6 +43,9 @@ PLUGIN_PATHS = [str(ROOT / "plugins")]
 PLUGINS = [
     "release_checks",
     "strict",
+    # parse_once swaps in its Markdown reader before sanitize wraps the readers.
+    "content_cache",
+    "parse_once",
     "sanitize",
     "registry",
     "taxonomies",
@@ -53,8 +56,6 @@ PLUGINS = [
     "archive_statistics",
     "search",
     "render_once",
-    "content_cache",
-    "parse_once",
     "period_archives",
     "archive_writer",
 ]

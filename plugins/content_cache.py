@@ -6,8 +6,9 @@ release is kept in CACHE_PATH, and a file is parsed again only when its hash
 each Markdown configuration a cache folder of its own under CACHE_PATH, so
 that building another folder (a test's, a benchmark's) neither loads nor
 grows the archive's cache, and a change to the Markdown or Typogrify settings,
-or to the parsing packages' versions, starts from an empty cache instead of
-serving pages parsed the old way.
+or to the parsing packages' versions, or to the plugins (their list and their
+code: the sanitizer and parse_once change what a read returns), starts from an
+empty cache instead of serving pages parsed the old way.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 from importlib import metadata
+from pathlib import Path
 
 from pelican import signals
 
@@ -28,15 +30,25 @@ PARSE_SETTINGS = (
     "TYPOGRIFY_IGNORE_TAGS",
     "TYPOGRIFY_OMIT_FILTERS",
     "TYPOGRIFY_DASHES",
+    "PLUGINS",
 )
-PARSE_PACKAGES = ("pelican", "markdown", "typogrify", "smartypants")
+PARSE_PACKAGES = ("pelican", "markdown", "typogrify", "smartypants", "nh3")
 
 
 def cache_key(settings) -> str:
     parts = [os.path.realpath(settings["PATH"])]
     parts += [f"{name}={settings.get(name)!r}" for name in PARSE_SETTINGS]
     parts += [f"{name}=={_version(name)}" for name in PARSE_PACKAGES]
+    parts += [_plugins_digest(settings.get("PLUGIN_PATHS", ()))]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def _plugins_digest(folders) -> str:
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(Path(folder).glob("*.py")):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def _version(package: str) -> str:

@@ -28,6 +28,7 @@ import smartypants
 from markdown import Markdown
 from markdown.extensions.meta import MetaPreprocessor
 from pelican import signals
+from pelican.plugins._utils import load_plugins
 from pelican.readers import MarkdownReader, Readers, _filter_discardable_metadata
 from pelican.utils import file_suffix, pelican_open
 from typogrify.filters import typogrify
@@ -53,6 +54,18 @@ class TypographicMarkdownReader(MarkdownReader):
     _parser = None
 
     def read(self, source_path):
+        content, metadata = self.read_markdown(source_path)
+        if not self.settings.get("TYPOGRIFY_IN_READER"):
+            return content, metadata
+        if content:
+            content = self.typogrify(content)
+        for field in ("title", "summary"):
+            if field in metadata:
+                metadata[field] = self.typogrify(metadata[field])
+        return content, metadata
+
+    def read_markdown(self, source_path):
+        """The Markdown step alone; plugins that must see HTML before typogrify wrap it."""
         # As pelican.readers.MarkdownReader.read, with the parser reused.
         if self._parser is None:
             self._parser = Markdown(**self.settings["MARKDOWN"])
@@ -63,13 +76,6 @@ class TypographicMarkdownReader(MarkdownReader):
         with pelican_open(source_path) as text:
             content = self._md.convert(text)
         metadata = self._parse_metadata(self._md.Meta) if hasattr(self._md, "Meta") else {}
-        if not self.settings.get("TYPOGRIFY_IN_READER"):
-            return content, metadata
-        if content:
-            content = self.typogrify(content)
-        for field in ("title", "summary"):
-            if field in metadata:
-                metadata[field] = self.typogrify(metadata[field])
         return content, metadata
 
     def typogrify(self, text):
@@ -102,10 +108,11 @@ _worker_readers: Readers | None = None
 
 def _start_worker(settings):
     global _worker_readers
+    # A spawned worker starts without plugins: register the build's own so that
+    # readers_init gives it the very readers the build uses (the sanitizer's too).
+    for plugin in load_plugins(settings):
+        plugin.register()
     _worker_readers = Readers(settings)
-    for extension in TypographicMarkdownReader.file_extensions:
-        if extension in _worker_readers.readers:
-            _worker_readers.readers[extension] = TypographicMarkdownReader(settings)
 
 
 def _parse(path):

@@ -113,15 +113,20 @@ _cleaning_readers: dict[type, type] = {}
 
 
 def _cleaning_reader(reader_class: type) -> type:
-    """`reader_class` with its output cleaned before Pelican post-processes it."""
+    """`reader_class` with its output cleaned before Pelican post-processes it.
+
+    A reader that typesets its own output (plugins/parse_once.py) exposes its
+    Markdown step as `read_markdown`: that step is cleaned, so typogrify only
+    ever sees clean HTML."""
     if reader_class not in _cleaning_readers:
+        step = "read_markdown" if hasattr(reader_class, "read_markdown") else "read"
 
-        class CleaningReader(reader_class):
-            def read(self, source_path):
-                return _clean_reader_output(*super().read(source_path))
+        def cleaned(self, source_path):
+            return _clean_reader_output(*getattr(super(cleaning, self), step)(source_path))
 
-        CleaningReader.__name__ = CleaningReader.__qualname__ = f"Cleaning{reader_class.__name__}"
-        _cleaning_readers[reader_class] = CleaningReader
+        name = f"Cleaning{reader_class.__name__}"
+        cleaning = type(name, (reader_class,), {step: cleaned, "__qualname__": name})
+        _cleaning_readers[reader_class] = cleaning
     return _cleaning_readers[reader_class]
 
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT, run_pelican
+from conftest import ROOT, pagefind_unstable, run_pelican
 
 
 def invoke_build(content: Path, output: Path, task: str = "build"):
@@ -74,25 +74,14 @@ def test_same_content_gives_byte_identical_output(content_copy, tmp_path, monkey
         build = run_pelican(content_copy, tmp_path / name)
         assert build.returncode == 0, build.stdout + build.stderr
         builds.append(snapshot(build.output))
-    # Pagefind (1.5) names its filter and metadata indexes after hashes of data it
-    # keeps in unordered maps, so those few files change between identical builds
-    # (Pagefind/pagefind#638: only its fragments were made stable). Everything else,
-    # every search fragment and word index included, must be identical.
-    first, second = ({k: v for k, v in b.items() if not _pagefind_unstable(k)} for b in builds)
+    # Everything but Pagefind's unstable index names, search fragments included.
+    first, second = ({k: v for k, v in b.items() if not pagefind_unstable(k)} for b in builds)
     assert len(first) > 40 and any(k.startswith("pagefind/fragment/") for k in first)
     assert sorted(first) == sorted(second)
     different = [name for name in first if first[name] != second[name]]
     assert different == []
     machine_paths = (str(tmp_path).encode(), str(ROOT).encode())
     assert not [name for name, data in first.items() if any(p in data for p in machine_paths)]
-
-
-def _pagefind_unstable(name: str) -> bool:
-    return (
-        name.startswith("pagefind/filter/")
-        or name == "pagefind/pagefind-entry.json"
-        or name.endswith(".pf_meta")
-    )
 
 
 def test_output_carries_no_build_time(site):

@@ -17,7 +17,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import generate  # noqa: E402
 
-from tests.conftest import ROOT, run_pelican  # noqa: E402
+from tests.conftest import ROOT, pagefind_unstable, run_pelican  # noqa: E402
 
 RELEASES = 30
 
@@ -56,7 +56,7 @@ def differences(left: Path, right: Path) -> list[str]:
             walk(sub, f"{prefix}{name}/")
 
     walk(filecmp.dircmp(left, right, ignore=[]))
-    return found
+    return [name for name in found if not pagefind_unstable(name)]
 
 
 @pytest.fixture
@@ -93,8 +93,9 @@ def test_an_edited_release_is_parsed_again(corpus, tmp_path):
     again = build(corpus, tmp_path / "again", archive(tmp_path))
     fresh = build(corpus, tmp_path / "fresh", pelican_alone(tmp_path))
     assert differences(fresh, again) == []
-    # Markdown's smarty quotes and dashes, then Typogrify's widow control.
-    expected = "Kalimat &ldquo;baru&rdquo; &ndash;&nbsp;ditambahkan."
+    # Markdown's smarty quotes and dashes, then Typogrify's widow control (the
+    # sanitizer writes the quotes and dash as characters, not entities).
+    expected = "Kalimat \u201cbaru\u201d \u2013&nbsp;ditambahkan."
     assert any(expected in p.read_text(encoding="utf-8") for p in (again / "rilis").rglob("*.html"))
 
 
