@@ -31,8 +31,9 @@ def _build_args(content, output, settings, extra=""):
 
 @task
 def clean(c, output=SETTINGS["output"]):
-    """Remove the generated site."""
+    """Remove the generated site and Pelican's content cache."""
     shutil.rmtree(output, ignore_errors=True)
+    shutil.rmtree(ROOT / "cache", ignore_errors=True)
 
 
 def _build_and_swap(c, content, output, extra=""):
