@@ -190,6 +190,8 @@ def check_content(c, content=SETTINGS["content"], json=False):
     print(f"{content}: {errors} error(s), {warnings} warning(s)", file=sys.stderr)
     if errors:
         raise Exit(code=1)
+
+
 # --- search (issue 4) -------------------------------------------------------
 
 
@@ -202,6 +204,8 @@ def search_size(c, output=SETTINGS["output"], query="patroli", label=""):
         f" --query {shlex.quote(query)}{extra}",
         pty=sys.stdout.isatty(),
     )
+
+
 # --- Publishing: build with publishconf.py, check, deploy (docs/deploy.md) ---
 
 PUBLISH_SETTINGS = "publishconf.py"
@@ -320,6 +324,8 @@ def rollback(c, target):
     except deploy.PublishError as error:
         raise Exit(str(error), code=1) from None
     print(f"Rolled back {Path(target) / deploy.CURRENT}: {live.name} -> {previous.name}")
+
+
 # -- benchmarks (bench/README.md) ------------------------------------------
 
 
