@@ -356,45 +356,26 @@ def test_raw_text_is_read_without_debris():
     assert all(text != "Komentar" for _, text in lines)
 
 
-def test_invoke_import_prints_each_file_written(tmp_path):
-    content = empty_archive(tmp_path / "content")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "invoke",
-            "import",
-            "--source",
-            str(RAW_RELEASES),
-            "--content",
-            str(content),
-        ],
+def invoke_import(content):
+    command = [sys.executable, "-m", "invoke", "import", "--source", str(RAW_RELEASES)]
+    return subprocess.run(
+        [*command, "--content", str(content)],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def test_invoke_import_prints_each_file_written(tmp_path):
+    content = empty_archive(tmp_path / "content")
+    result = invoke_import(content)
     assert result.returncode == 0, result.stderr
     assert sorted(result.stdout.split()) == sorted(
         str(content / e["file"]) for e in EXPECTED.values()
     )
     assert "says Selasa but 20 November 2024 is a Rabu" in result.stderr
-    again = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "invoke",
-            "import",
-            "--source",
-            str(RAW_RELEASES),
-            "--content",
-            str(content),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    again = invoke_import(content)
     assert again.returncode == 1 and again.stdout == ""
     assert again.stderr.count("already imported, not written again") == 3
 

@@ -13,19 +13,9 @@ import pytest
 from arsip.content import TAXONOMY_FIELDS, metadata_list
 from arsip.registry import KINDS, Registry
 from tests.conftest import CONTENT
+from tests.content_facts import read_header as header
 
 RELEASES = sorted((CONTENT / "rilis").rglob("*.md"))
-
-
-def header(path: Path) -> dict[str, str]:
-    """A release's metadata as written (independent of Pelican)."""
-    fields = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            break
-        name, _, value = line.partition(":")
-        fields[name.strip().lower()] = value.strip()
-    return fields
 
 
 def release_url(fields: dict[str, str]) -> str:
