@@ -294,10 +294,9 @@ def site_urls(releases, pages, registry, settings) -> set[str]:
             urls.add(url)
     if registry is not None:
         for kind in KINDS.values():
-            prefix = {"units": "UNIT", "officers": "OFFICER", "activities": "ACTIVITY"}[kind.key]
-            pattern = settings.get(f"{prefix}_URL", f"{kind.label}/{{slug}}/")
+            pattern = kind.url_setting("URL", settings)
             urls.add(f"/{kind.label}/")
-            feed = settings.get(f"{prefix}_FEED_ATOM", f"{kind.label}/{{slug}}/atom.xml")
+            feed = kind.url_setting("FEED_ATOM", settings)
             for entry in registry.all(kind.key):
                 urls.update(
                     {"/" + pattern.format(slug=entry.slug), "/" + feed.format(slug=entry.slug)}

@@ -29,16 +29,26 @@ DEGREE_RE = re.compile(r"^(?:[A-Z][A-Za-z]{0,4}\.)+$")
 class Kind:
     """One taxonomy: its registry file and its Indonesian names."""
 
-    key: str  # metadata field and settings prefix: "units" -> UNIT_URL
+    key: str  # metadata field
     file: str
     singular: str  # used in error messages: unknown officer "X"
     label: str  # Indonesian UI label, also the URL segment
+    setting: str  # settings prefix, Pelican's URLWrapper pattern: UNIT_URL, UNIT_SAVE_AS
+
+    def url_setting(self, suffix: str, settings=None) -> str:
+        """A term URL pattern ("URL", "SAVE_AS", "FEED_ATOM"): from `settings`, else the default."""
+        default = {
+            "URL": f"{self.label}/{{slug}}/",
+            "SAVE_AS": f"{self.label}/{{slug}}/index.html",
+            "FEED_ATOM": f"{self.label}/{{slug}}/atom.xml",
+        }[suffix]
+        return (settings or {}).get(f"{self.setting}_{suffix}", default)
 
 
 KINDS = {
-    "units": Kind("units", "units.yaml", "unit", "satuan"),
-    "officers": Kind("officers", "officers.yaml", "officer", "personel"),
-    "activities": Kind("activities", "activities.yaml", "activity type", "kegiatan"),
+    "units": Kind("units", "units.yaml", "unit", "satuan", "UNIT"),
+    "officers": Kind("officers", "officers.yaml", "officer", "personel", "OFFICER"),
+    "activities": Kind("activities", "activities.yaml", "activity type", "kegiatan", "ACTIVITY"),
 }
 
 

@@ -23,17 +23,9 @@ from arsip.registry import KINDS, Entry, Registry, RegistryError, UnknownName
 
 # URL settings per taxonomy, following Pelican's <NAME>_URL / <NAME>_SAVE_AS.
 DEFAULT_SETTINGS = {
-    f"{prefix}_{suffix}": pattern.format(label=kind.label)
-    for prefix, kind in (
-        ("UNIT", KINDS["units"]),
-        ("OFFICER", KINDS["officers"]),
-        ("ACTIVITY", KINDS["activities"]),
-    )
-    for suffix, pattern in (
-        ("URL", "{label}/{{slug}}/"),
-        ("SAVE_AS", "{label}/{{slug}}/index.html"),
-        ("FEED_ATOM", "{label}/{{slug}}/atom.xml"),
-    )
+    f"{kind.setting}_{suffix}": kind.url_setting(suffix)
+    for kind in KINDS.values()
+    for suffix in ("URL", "SAVE_AS", "FEED_ATOM")
 }
 
 
