@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pelican.utils import get_date, slugify
 
-from arsip.content import STATUSES
+from arsip.content import FIELD_LINE, STATUSES
 
 # The largest real release is about 12 kB; a file this big is a pasted page
 # or embedded images, and Markdown takes seconds per megabyte.
@@ -25,8 +25,6 @@ MAX_RELEASE_BYTES = 1_000_000
 # Fields without which Pelican drops a release.
 PELICAN_REQUIRED = ("title", "date")
 
-# How Python-Markdown's `meta` extension (which Pelican uses) reads a header.
-_FIELD = re.compile(r"^[ ]{0,3}(?P<name>[A-Za-z0-9_-]+):\s*(?P<value>.*)$")
 _CONTINUATION = re.compile(r"^[ ]{4,}\S")
 _ISO_DATE = re.compile(
     r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?$", re.ASCII
@@ -91,7 +89,7 @@ def read_header(path: Path, text: str, problems: list[str]) -> Header:
     for number, line in enumerate(lines[start:], start=start + 1):
         if not line.strip() or (number > 1 and _FENCE.match(line)):
             break
-        match = _FIELD.match(line)
+        match = FIELD_LINE.match(line)
         if match:
             name = match["name"].lower()
             if name in header.fields:
@@ -100,7 +98,7 @@ def read_header(path: Path, text: str, problems: list[str]) -> Header:
                     f"(first on line {header.line(name)}): keep one"
                 )
             else:
-                header.fields[name] = (number, match["value"].strip())
+                header.fields[name] = (number, line[match.end() :].strip())
         elif _CONTINUATION.match(line) and header.fields:
             continue
         elif number == start + 1:

@@ -28,8 +28,8 @@ FIELD_ORDER = (
 PELICAN_FIELDS = ("modified", "lang", "translation", "template", "save_as", "url", "author")
 LIST_SEPARATOR = ";"
 
-# As Python-Markdown's `meta` extension (which Pelican uses) reads a field.
-_FIELD_LINE = re.compile(r"^[ ]{0,3}(?P<name>[A-Za-z0-9_-]+):", re.ASCII)
+# How Python-Markdown's `meta` extension (which Pelican uses) recognises a header line.
+FIELD_LINE = re.compile(r"^[ ]{0,3}(?P<name>[A-Za-z0-9_-]+):", re.ASCII)
 
 
 def metadata_list(value) -> list[str]:
@@ -96,7 +96,7 @@ def parse_release(path: str | Path, text: str) -> Release:
         if not line.strip():
             release.body_line = number + 1
             break
-        match = _FIELD_LINE.match(line)
+        match = FIELD_LINE.match(line)
         if match:
             current = match["name"].lower()
             release.lines.setdefault(current, number)
