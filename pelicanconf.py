@@ -43,6 +43,7 @@ PLUGIN_PATHS = [str(ROOT / "plugins")]
 PLUGINS = [
     "release_checks",
     "strict",
+    "incremental",
     # parse_once swaps in its Markdown reader before sanitize wraps the readers.
     "content_cache",
     "parse_once",

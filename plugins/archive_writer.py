@@ -10,6 +10,8 @@ it was:
   written again. On a rebuild almost every page is unchanged, and replacing
   a file costs far more than reading and comparing it; unchanged files also
   keep their modification time, so a deploy copies only what changed.
+- In a preview session (arsip/preview.py), a page or feed whose inputs are
+  unchanged since the session's last run is not even rendered.
 """
 
 from __future__ import annotations
@@ -19,7 +21,17 @@ import os
 
 from feedgenerator import Atom1Feed, Rss201rev2Feed
 from pelican import signals
+from pelican.utils import sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer, logger
+
+from arsip.preview import SESSION_SETTING
+
+
+class _Unchanged(str):
+    """What a template renders when the preview session knows the page is unchanged."""
+
+
+UNCHANGED = _Unchanged()
 
 
 class _AtomEntry(Atom1Feed):
@@ -44,9 +56,19 @@ class _WriteIfChanged(io.StringIO):
         super().__init__()
         # (`encoding` is a read-only attribute of text files)
         self.target, self.target_encoding = path, encoding
+        self.keep = False  # the preview session found the page unchanged
+
+    def write(self, text):
+        if text is UNCHANGED:
+            self.keep = True
+            return 0
+        return super().write(text)
 
     def close(self):
         if self.closed:
+            return
+        if self.keep:
+            super().close()
             return
         data = self.getvalue().encode(self.target_encoding)
         super().close()
@@ -64,10 +86,42 @@ def _read(path: str) -> bytes:
         return existing.read()
 
 
+class _RenderIfChanged:
+    """A template that renders only when the session has not rendered the page from the same inputs."""
+
+    def __init__(self, template, session, output_path):
+        self.template, self.session, self.output_path = template, session, output_path
+
+    def render(self, context):
+        path = sanitised_join(self.output_path, context["output_file"])
+        if self.session.unchanged(path, self.template, context):
+            return UNCHANGED
+        try:
+            return self.template.render(context)
+        except BaseException:
+            self.session.forget(path)
+            raise
+
+
 class ArchiveWriter(Writer):
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings)
         self._entries = {}
+        self._session = (settings or {}).get(SESSION_SETTING)
+
+    def write_file(self, name, template, context, *args, **kwargs):
+        if self._session is not None:
+            template = _RenderIfChanged(template, self._session, self.output_path)
+        return super().write_file(name, template, context, *args, **kwargs)
+
+    def write_feed(self, elements, context, path=None, url=None, feed_type="atom", **kwargs):
+        if self._session is not None and path:
+            target = sanitised_join(self.output_path, path)
+            details = (url, feed_type, tuple(sorted(kwargs.items())))
+            if self._session.unchanged_feed(target, elements, details):
+                self._written_files.add(target)
+                return None
+        return super().write_feed(elements, context, path, url, feed_type, **kwargs)
 
     def _add_item_to_the_feed(self, feed, item):
         rss = isinstance(feed, Rss201rev2Feed)

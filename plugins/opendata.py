@@ -31,6 +31,8 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
 
+from arsip.preview import SESSION_SETTING
+
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema" / "releases.schema.json"
 
 DEFAULT_SETTINGS = {
@@ -184,6 +186,9 @@ class OpenDataGenerator(Generator):
     def write(self, relative_path: str, data: bytes) -> None:
         """Write all or nothing: a reader never sees a half-written file."""
         target = Path(self.output_path) / relative_path
+        session = self.settings.get(SESSION_SETTING)
+        if session is not None:
+            session.written.add(str(target))  # so that it goes when its term goes
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
         try:

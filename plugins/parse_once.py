@@ -33,6 +33,8 @@ from pelican.readers import MarkdownReader, Readers, _filter_discardable_metadat
 from pelican.utils import file_suffix, pelican_open
 from typogrify.filters import typogrify
 
+from arsip.preview import SESSION_SETTING
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_READ_PARALLEL_MIN = 200
@@ -156,7 +158,8 @@ def parse_in_parallel(generator):
             workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_worker,
-            initargs=(settings,),
+            # The preview session (arsip/preview.py) stays in this process.
+            initargs=({k: v for k, v in settings.items() if k != SESSION_SETTING},),
         ) as pool:
             for path, parsed in zip(todo, pool.map(_parse, todo, chunksize=chunk), strict=True):
                 if parsed is not None:

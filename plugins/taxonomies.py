@@ -80,6 +80,12 @@ class TaxonomiesGenerator(Generator):
                 terms=sorted(members.items(), key=lambda pair: pair[0].name.casefold()),
             )
         self.taxonomies = self.context["taxonomies"] = taxonomies
+        # What the site header links to: unlike `taxonomies`, it changes with no release,
+        # so a preview session (arsip/preview.py) need not render every page again.
+        self.context["taxonomy_links"] = {
+            field: {"label": taxonomy.label, "url": taxonomy.url}
+            for field, taxonomy in taxonomies.items()
+        }
 
     def generate_output(self, writer):
         term_template = self.get_template("term")

@@ -1,0 +1,309 @@
+"""A preview session: build a content folder once, then again after each change,
+rewriting only the pages whose inputs changed.
+
+Pelican has no incremental build: every run reads every release and renders
+every page. A session keeps one Pelican in this process and, between runs,
+- the release objects of unchanged files (a file's stamp is the hash of its
+  bytes), so a run reads only the files that changed;
+- for every output page and feed, a fingerprint of what it was rendered
+  from: the template and the values of exactly the context variables the
+  template (with what it extends, includes and imports) refers to.
+Every run still computes the whole context (terms, neighbours, related
+releases, archives), so nothing that depends on other releases goes stale;
+only rendering is skipped, for a page whose fingerprint is unchanged.
+
+A release is fingerprinted by its source stamp. The page of the release
+itself (`article`, `page`) also covers the releases it shows (its neighbours
+and related releases). Everything a release shows of itself on lists (its
+card) comes from its own file, the registry and the settings; the registry,
+the settings, the theme and the plugins are fixed for the session: a change to
+any of them needs a new session (`invoke livereload` starts one).
+
+Values the fingerprint does not know get a fresh token, so their page is
+always rendered: unknown never means unchanged.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import hashlib
+import logging
+import os
+from pathlib import Path
+
+from jinja2 import Undefined, meta, nodes
+from pelican import Pelican
+from pelican.contents import Content
+from pelican.paginator import Page as PaginatedPage
+from pelican.paginator import Paginator
+from pelican.settings import read_settings
+from pelican.urlwrappers import URLWrapper
+
+from arsip.registry import Registry
+
+log = logging.getLogger(__name__)
+
+SESSION_SETTING = "PREVIEW_SESSION"  # the session, in the settings of its builds
+# Context variables holding the page's own content object: their page shows the
+# releases linked from it too.
+OWN_OBJECTS = ("article", "page")
+# Attributes through which a release's page shows other releases (plugins/related.py).
+LINKS = ("newer", "older", "related")
+# Values that are the same for the whole session (see the module docstring).
+SESSION_CONSTANTS = (Registry,)
+# Set by Pelican's writer for every page.
+PAGE_VARIABLES = ("SITEURL", "output_file")
+# How a template uses a context variable (template_variables).
+WHOLE = "*"
+LENGTH = "#"
+
+
+class PreviewSession:
+    """One content folder built into one output folder, again and again."""
+
+    def __init__(self, content, output, settings_file, overrides=None):
+        settings = read_settings(
+            str(settings_file),
+            override={"PATH": str(content), "OUTPUT_PATH": str(output), **(overrides or {})},
+        )
+        settings[SESSION_SETTING] = self
+        self.output = Path(settings["OUTPUT_PATH"])
+        self.pelican = Pelican(settings)
+        self._articles: dict[str, tuple[bytes, Content]] = {}
+        self._stamps: dict[str, tuple[int, int, bytes]] = {}
+        self._signatures: dict[str, object] = {}  # output file -> fingerprint it was rendered from
+        self._dependencies: dict[str, tuple] = {}  # template name -> variables it refers to
+        self._outputs: set[str] = set()
+        self.rendered: list[str] = []  # output files rendered by the last run
+        self.fingerprints = Fingerprints(self)
+
+    # -- runs ------------------------------------------------------------
+
+    def build(self) -> None:
+        """Run the build, rendering only the pages whose inputs changed."""
+        self.fingerprints = Fingerprints(self)
+        self.rendered = []
+        self.written: set[str] = set()
+        # Pelican memoizes rendered content per object; a reused release must
+        # resolve its links against this run's context, not the last one's.
+        Content.get_content.cache.clear()
+        Content.get_summary.cache.clear()
+        try:
+            self.pelican.run()
+        finally:
+            self.fingerprints = Fingerprints(self)  # let the run's objects go
+
+    def remove_stale_pages(self) -> None:
+        """Remove the pages the previous run wrote and this one did not (a
+        deleted or moved release), before the search index reads the folder."""
+        for gone in sorted(self._outputs - self.written):
+            self._remove(gone)
+        self._outputs = self.written
+
+    def _remove(self, path: str) -> None:
+        self._signatures.pop(path, None)
+        Path(path).unlink(missing_ok=True)
+        folder = Path(path).parent
+        while folder != self.output and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+
+    # -- the articles generator's cache (plugins/incremental.py) ---------
+
+    def stamp(self, path: str) -> bytes:
+        """The hash of a source file's bytes, read again only when its size or time changed."""
+        status = os.stat(path)
+        known = self._stamps.get(path)
+        if known and known[:2] == (status.st_mtime_ns, status.st_size):
+            return known[2]
+        digest = hashlib.blake2b(Path(path).read_bytes(), digest_size=16).digest()
+        self._stamps[path] = (status.st_mtime_ns, status.st_size, digest)
+        return digest
+
+    def cached_article(self, path: str, context: dict):
+        known = self._articles.get(path)
+        if known is None or known[0] != self.stamp(path):
+            return None
+        article = known[1]
+        article._context = context
+        return article
+
+    def remember_article(self, path: str, article: Content) -> None:
+        self._articles[path] = (self.stamp(path), article)
+
+    # -- the writer (plugins/archive_writer.py) ------------------------------
+
+    def unchanged(self, path: str, template, context: dict) -> bool:
+        """Whether `path` exists as rendered from the same inputs; records `path` as written."""
+        self.written.add(path)
+        variables = self._variables(template)
+        fingerprint = self.fingerprints.of_page(variables, context, template.environment)
+        signature = (template.name, fingerprint)
+        if self._signatures.get(path) == signature and os.path.exists(path):
+            return True
+        self._signatures[path] = signature
+        self.rendered.append(path)
+        return False
+
+    def unchanged_feed(self, path: str, elements, details: tuple) -> bool:
+        self.written.add(path)
+        signature = ("feed", details, self.fingerprints.token(list(elements)))
+        if self._signatures.get(path) == signature and os.path.exists(path):
+            return True
+        self._signatures[path] = signature
+        self.rendered.append(path)
+        return False
+
+    def forget(self, path: str) -> None:
+        """`path` was not written after all (its rendering failed): render it next time."""
+        self._signatures.pop(path, None)
+
+    def _variables(self, template) -> tuple:
+        if template.name not in self._dependencies:
+            self._dependencies[template.name] = template_variables(
+                template.environment, template.name
+            )
+        return self._dependencies[template.name]
+
+
+class Fingerprints:
+    """Small tokens standing for context values, computed once per value and run."""
+
+    def __init__(self, session: PreviewSession):
+        self.session = session
+        self._memo: dict[tuple[int, bool], tuple[object, object]] = {}
+
+    def of_page(self, variables: tuple, context: dict, environment) -> tuple:
+        settings = self.session.pelican.settings
+        parts = []
+        for name, uses in variables:
+            if name not in context:
+                parts.append((name, None))
+                continue
+            value = context[name]
+            if name in settings and value is settings[name] and name not in PAGE_VARIABLES:
+                continue  # a setting: fixed for the session
+            if uses != WHOLE and not isinstance(value, Content):
+                read = self._parts(value, uses, environment)
+                if read is not None:
+                    parts.append((name, read))
+                    continue
+            parts.append((name, self.token(value, deep=name in OWN_OBJECTS)))
+        return tuple(parts)
+
+    def _parts(self, value, uses: tuple, environment):
+        """Tokens of the length and attributes a template reads; None if one is a method."""
+        read = []
+        for use in uses:
+            if use == LENGTH:
+                read.append(len(value))
+                continue
+            attribute = environment.getattr(value, use)
+            if callable(attribute) and not isinstance(attribute, Undefined):
+                return None  # a method may read anything of `value`
+            read.append(self.token(attribute))
+        return tuple(read)
+
+    def token(self, value, deep: bool = False):
+        if value is None or isinstance(value, (bool, int, float)):
+            return value
+        if isinstance(value, str):  # Markup too
+            return value if len(value) <= 64 else _digest(value)
+        key = (id(value), deep)
+        known = self._memo.get(key)
+        if known is not None:
+            return known[1]
+        token = self._compute(value, deep)
+        self._memo[key] = (value, token)  # keeps `value` alive, so its id is not reused
+        return token
+
+    def _compute(self, value, deep: bool):
+        if isinstance(value, Content):
+            own = ("content", value.source_path, self.session.stamp(value.source_path))
+            if not deep:
+                return own
+            links = tuple(self.token(getattr(value, name, None)) for name in LINKS)
+            return _digest(repr((own, links)))
+        if isinstance(value, (datetime.date, datetime.time)):
+            return (type(value).__name__, value.isoformat())
+        if isinstance(value, (list, tuple)):
+            return _digest(repr(tuple(self.token(item) for item in value)))
+        if isinstance(value, dict):
+            return _digest(repr(tuple((self.token(k), self.token(v)) for k, v in value.items())))
+        if isinstance(value, (set, frozenset)):
+            return _digest(repr(sorted(repr(self.token(item)) for item in value)))
+        if isinstance(value, URLWrapper):
+            return (type(value).__name__, value.slug, value.name)
+        if isinstance(value, PaginatedPage):
+            return (
+                "page",
+                value.number,
+                value.save_as,
+                value.url,
+                self.token(value.object_list),
+                self.token(value.paginator),
+            )
+        if isinstance(value, Paginator):
+            return ("paginator", value.name, value.url, value.count, value.num_pages)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            fields = dataclasses.fields(value)
+            return _digest(
+                repr((type(value).__name__, *(self.token(getattr(value, f.name)) for f in fields)))
+            )
+        if isinstance(value, Undefined):
+            return ("undefined",)
+        if isinstance(value, SESSION_CONSTANTS):
+            return ("constant", type(value).__name__)
+        log.debug("preview: no fingerprint for %s; its pages are always rendered", type(value))
+        return object()  # equal to nothing: the page is rendered
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def template_variables(environment, name: str) -> tuple:
+    """The context variables `name` refers to, with the templates it extends,
+    includes and imports, and how: ((variable, uses), ...) in a fixed order,
+    where `uses` is WHOLE, or the attributes read from it and LENGTH if the
+    template takes its length. The variables the writer sets for every page
+    are always there."""
+    seen: set[str] = set()
+    uses: dict[str, set] = {}
+    pending = [name]
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        source, _, _ = environment.loader.get_source(environment, current)
+        tree = environment.parse(source)
+        for referenced in meta.find_referenced_templates(tree):
+            if referenced is None:
+                raise ValueError(f"{current} names a template at run time; it cannot be previewed")
+            pending.append(referenced)
+        context_names = meta.find_undeclared_variables(tree)
+        for variable, use in _name_uses(tree):
+            if variable in context_names:
+                uses.setdefault(variable, set()).add(use)
+    for variable in PAGE_VARIABLES:
+        uses.setdefault(variable, set()).add(WHOLE)
+    return tuple(
+        (variable, WHOLE if WHOLE in found else tuple(sorted(found)))
+        for variable, found in sorted(uses.items())
+    )
+
+
+def _name_uses(node, parent=None):
+    """(name, use) for every name the template reads: `name.attr` -> the
+    attribute, `name | length` -> LENGTH, anything else -> WHOLE."""
+    if isinstance(node, nodes.Name) and node.ctx == "load":
+        if isinstance(parent, nodes.Getattr) and parent.node is node:
+            yield node.name, parent.attr
+        elif isinstance(parent, nodes.Filter) and parent.name == "length" and parent.node is node:
+            yield node.name, LENGTH
+        else:
+            yield node.name, WHOLE
+    for child in node.iter_child_nodes():
+        yield from _name_uses(child, node)

@@ -1,0 +1,51 @@
+"""Read only the releases that changed, when the build runs in a preview session.
+
+Adds to the build, only when a preview session (arsip/preview.py, started by
+`invoke livereload`) runs it: the articles generator takes the release object
+of an unchanged file from the session's previous run instead of reading the
+file again, and hands each release it reads to the session. Plugins that work
+on all releases (registry, related, taxonomies, archives) still run on every
+release, as in any build. When all is written, the pages of deleted or moved
+releases are removed. Outside a session the plugin does nothing.
+"""
+
+from __future__ import annotations
+
+import os
+
+from pelican import signals
+
+from arsip.preview import SESSION_SETTING
+
+
+def reuse_unchanged_releases(generator):
+    session = generator.settings.get(SESSION_SETTING)
+    if session is None:
+        return
+
+    def cached(path, default=None):
+        found = session.cached_article(_source(generator, path), generator.context)
+        return default if found is None else found
+
+    def remember(path, article):
+        session.remember_article(_source(generator, path), article)
+
+    # Instance attributes shadow Pelican's FileDataCacher methods for this run.
+    generator.get_cached_data = cached
+    generator.cache_data = remember
+
+
+def remove_stale_pages(pelican):
+    session = pelican.settings.get(SESSION_SETTING)
+    if session is not None:
+        session.remove_stale_pages()
+
+
+def _source(generator, path: str) -> str:
+    return os.path.abspath(os.path.join(generator.path, path))
+
+
+def register():
+    signals.article_generator_init.connect(reuse_unchanged_releases)
+    # Before the search plugin's finalized receiver (plugins register in PLUGINS order).
+    signals.finalized.connect(remove_stale_pages)
