@@ -30,6 +30,7 @@ import datetime
 import hashlib
 import logging
 import os
+import threading
 from pathlib import Path
 
 from jinja2 import Undefined, meta, nodes
@@ -76,15 +77,23 @@ class PreviewSession:
         self._dependencies: dict[str, tuple] = {}  # template name -> variables it refers to
         self._outputs: set[str] = set()
         self.rendered: list[str] = []  # output files rendered by the last run
+        self._background: threading.Thread | None = None
         self.fingerprints = Fingerprints(self)
 
     # -- runs ------------------------------------------------------------
 
     def build(self) -> None:
-        """Run the build, rendering only the pages whose inputs changed."""
+        """Run the build, rendering only the pages whose inputs changed.
+
+        Returns when every page is written; the post-build steps that plugins
+        deferred (open data, removing stale pages, the search index) then run
+        in the background, in order, until `wait()` or the next build."""
+        self.wait()
         self.fingerprints = Fingerprints(self)
         self.rendered = []
+        self.removed: list[str] = []
         self.written: set[str] = set()
+        self._deferred: list = []
         # Pelican memoizes rendered content per object; a reused release must
         # resolve its links against this run's context, not the last one's.
         Content.get_content.cache.clear()
@@ -93,13 +102,41 @@ class PreviewSession:
             self.pelican.run()
         finally:
             self.fingerprints = Fingerprints(self)  # let the run's objects go
+        self._background = threading.Thread(target=self._run_deferred, args=(self._deferred,))
+        self._background.start()
+
+    def defer(self, step) -> None:
+        """Run `step()` after this build's pages are written, in the background."""
+        self._deferred.append(step)
+
+    def wait(self) -> None:
+        """Wait for the post-build steps of the last build."""
+        if self._background is not None:
+            self._background.join()
+            self._background = None
+
+    def _run_deferred(self, steps) -> None:
+        for step in steps:
+            try:
+                step()
+            except Exception:
+                # The pages are written; the next build runs every step again.
+                log.exception("preview: a post-build step failed")
+                self._signatures.clear()
+                return
 
     def remove_stale_pages(self) -> None:
         """Remove the pages the previous run wrote and this one did not (a
         deleted or moved release), before the search index reads the folder."""
         for gone in sorted(self._outputs - self.written):
             self._remove(gone)
+            self.removed.append(gone)
         self._outputs = self.written
+
+    def changed(self, folder: str) -> bool:
+        """Whether this build wrote or removed a page under `folder` (of the output)."""
+        prefix = os.path.join(str(self.output), folder, "")
+        return any(path.startswith(prefix) for path in (*self.rendered, *self.removed))
 
     def _remove(self, path: str) -> None:
         self._signatures.pop(path, None)

@@ -38,7 +38,7 @@ def reuse_unchanged_releases(generator):
 def remove_stale_pages(pelican):
     session = pelican.settings.get(SESSION_SETTING)
     if session is not None:
-        session.remove_stale_pages()
+        session.defer(session.remove_stale_pages)
 
 
 def _source(generator, path: str) -> str:
@@ -47,5 +47,5 @@ def _source(generator, path: str) -> str:
 
 def register():
     signals.article_generator_init.connect(reuse_unchanged_releases)
-    # Before the search plugin's finalized receiver (plugins register in PLUGINS order).
+    # Queued before the search index (plugins register in PLUGINS order).
     signals.finalized.connect(remove_stale_pages)

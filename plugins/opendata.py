@@ -82,6 +82,13 @@ class OpenDataGenerator(Generator):
     """Writes the JSON, CSV and schema files after every page's context is known."""
 
     def generate_output(self, writer):
+        session = self.settings.get(SESSION_SETTING)
+        if session is None:
+            self.write_all()
+        else:
+            session.defer(self.write_all)  # after the pages, in the background
+
+    def write_all(self):
         # In generate_output, not generate_context: the taxonomies generator
         # fills context["taxonomies"] in its own generate_context.
         schema = load_schema()

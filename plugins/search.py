@@ -24,10 +24,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import shutil
+from functools import partial
 from pathlib import Path
 
 from pagefind.index import PagefindIndex
 from pelican import signals
+
+from arsip.preview import SESSION_SETTING
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +65,21 @@ def add_search_page(pelican):
 
 
 def index_site(pelican):
+    session = pelican.settings.get(SESSION_SETTING)
+    if session is None:
+        _index(pelican)
+    else:
+        # In a preview session the index follows the pages, in the background.
+        session.defer(partial(_index_if_releases_changed, pelican, session))
+
+
+def _index_if_releases_changed(pelican, session):
+    bundle = Path(pelican.output_path) / pelican.settings["SEARCH_BUNDLE_DIR"]
+    if session.changed(_release_folder(pelican.settings)) or not bundle.is_dir():
+        _index(pelican)
+
+
+def _index(pelican):
     settings = pelican.settings
     output = Path(pelican.output_path).resolve()
     bundle = output / settings["SEARCH_BUNDLE_DIR"]
@@ -98,9 +116,13 @@ def _release_glob(settings) -> str:
     """The HTML files that can hold releases: those under ARTICLE_SAVE_AS's
     fixed first folders ("rilis/"). Only they carry data-pagefind-body, and
     Pagefind need not parse the thousands of term and archive pages."""
-    fixed = settings["ARTICLE_SAVE_AS"].split("{", 1)[0]
-    folder = fixed.rsplit("/", 1)[0] if "/" in fixed else ""
+    folder = _release_folder(settings)
     return f"{folder}/**/*.html" if folder else "**/*.html"
+
+
+def _release_folder(settings) -> str:
+    fixed = settings["ARTICLE_SAVE_AS"].split("{", 1)[0]
+    return fixed.rsplit("/", 1)[0] if "/" in fixed else ""
 
 
 async def _write_index(site: Path, glob: str, destination: Path, language: str) -> int:

@@ -32,6 +32,7 @@ def main(plan_file: str) -> None:
         error = None
         try:
             session.build()
+            session.wait()
         except Exception as failure:  # the report says what stopped the build
             error = f"{type(failure).__name__}: {failure}"
         snapshot = Path(plan["snapshots"]) / str(number)
