@@ -76,6 +76,9 @@ class PreviewSession:
         self._signatures: dict[str, object] = {}  # output file -> fingerprint it was rendered from
         self._dependencies: dict[str, tuple] = {}  # template name -> variables it refers to
         self._outputs: set[str] = set()
+        self._per_file: dict[tuple[str, str], tuple[bytes, object]] = {}
+        self._constants: dict[str, object] = {}
+        self.kept: dict[str, object] = {}  # what plugins keep from one run to the next
         self.rendered: list[str] = []  # output files rendered by the last run
         self._background: threading.Thread | None = None
         self.fingerprints = Fingerprints(self)
@@ -169,6 +172,24 @@ class PreviewSession:
     def remember_article(self, path: str, article: Content) -> None:
         self._articles[path] = (self.stamp(path), article)
 
+    def per_file(self, kind: str, path, compute):
+        """`compute()`, a fact about the file at `path`, again only when the file changed."""
+        path = str(path)
+        stamp = self.stamp(path)
+        known = self._per_file.get((kind, path))
+        if known is not None and known[0] == stamp:
+            return known[1]
+        value = compute()
+        self._per_file[(kind, path)] = (stamp, value)
+        return value
+
+    def constant(self, kind: str, compute):
+        """`compute()` once per session: for what depends only on what the session
+        holds fixed (the registry, the settings)."""
+        if kind not in self._constants:
+            self._constants[kind] = compute()
+        return self._constants[kind]
+
     # -- the writer (plugins/archive_writer.py) ------------------------------
 
     def unchanged(self, path: str, template, context: dict) -> bool:
@@ -197,9 +218,14 @@ class PreviewSession:
         self._signatures.pop(path, None)
 
     def _variables(self, template) -> tuple:
+        """What the page depends on: the template's variables but the settings,
+        which are fixed for the session."""
         if template.name not in self._dependencies:
-            self._dependencies[template.name] = template_variables(
-                template.environment, template.name
+            settings = self.pelican.settings
+            self._dependencies[template.name] = tuple(
+                (name, uses)
+                for name, uses in template_variables(template.environment, template.name)
+                if name not in settings or name in PAGE_VARIABLES
             )
         return self._dependencies[template.name]
 
@@ -212,15 +238,12 @@ class Fingerprints:
         self._memo: dict[tuple[int, bool], tuple[object, object]] = {}
 
     def of_page(self, variables: tuple, context: dict, environment) -> tuple:
-        settings = self.session.pelican.settings
         parts = []
         for name, uses in variables:
             if name not in context:
                 parts.append((name, None))
                 continue
             value = context[name]
-            if name in settings and value is settings[name] and name not in PAGE_VARIABLES:
-                continue  # a setting: fixed for the session
             if uses != WHOLE and not isinstance(value, Content):
                 read = self._parts(value, uses, environment)
                 if read is not None:

@@ -19,6 +19,7 @@ from pelican import signals
 from pelican.urlwrappers import URLWrapper
 
 from arsip.content import LIST_FIELDS, TAXONOMY_FIELDS, display_path, field_lines, metadata_list
+from arsip.preview import SESSION_SETTING
 from arsip.registry import KINDS, Entry, Registry, RegistryError, UnknownName
 
 # URL settings per taxonomy, following Pelican's <NAME>_URL / <NAME>_SAVE_AS.
@@ -27,6 +28,10 @@ DEFAULT_SETTINGS = {
     for kind in KINDS.values()
     for suffix in ("URL", "SAVE_AS", "FEED_ATOM")
 }
+
+
+# Set on a release resolved without problems: the _Terms it was resolved against.
+RESOLVED_BY = "_resolved_by"
 
 
 class Term(URLWrapper):
@@ -117,18 +122,32 @@ class _Terms:
 
 
 def resolve_releases(generator):
+    session = generator.settings.get(SESSION_SETTING)
     try:
-        registry = Registry.load(generator.settings["PATH"])
+        if session is None:
+            terms = _load_terms(generator.settings)
+        else:  # a preview session holds the registry fixed (arsip/preview.py)
+            terms = session.constant("registry", lambda: _load_terms(generator.settings))
     except RegistryError as error:
         raise ResolutionError(error.problems) from None
-    terms = _Terms(registry, generator.settings)
+    registry = terms.registry
     problems: list[str] = []
     for article in (*generator.articles, *generator.drafts):
-        problems.extend(_resolve(article, terms))
+        # A release a preview session reuses was resolved against the same terms.
+        if getattr(article, RESOLVED_BY, None) is terms:
+            continue
+        found = _resolve(article, terms)
+        if not found:
+            setattr(article, RESOLVED_BY, terms)
+        problems.extend(found)
     if problems:
         raise ResolutionError(problems)
     generator.context["registry"] = registry
     generator.context["terms"] = terms
+
+
+def _load_terms(settings) -> _Terms:
+    return _Terms(Registry.load(settings["PATH"]), settings)
 
 
 def _resolve(article, terms: _Terms) -> list[str]:

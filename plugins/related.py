@@ -15,8 +15,10 @@ from collections import defaultdict
 from pelican import signals
 
 from arsip.content import TAXONOMY_FIELDS
+from arsip.preview import SESSION_SETTING
 
 DEFAULT_RELATED_COUNT = 5
+KEPT = "related"  # in a preview session's `kept`: (what the lists follow from, the lists)
 
 
 def _terms(release):
@@ -32,6 +34,29 @@ def link_releases(generator):
         release.older = releases[index + 1] if index + 1 < len(releases) else None
 
     count = generator.settings.get("RELATED_COUNT", DEFAULT_RELATED_COUNT)
+    everything = (*releases, *generator.drafts)
+    session = generator.settings.get(SESSION_SETTING)
+    if session is not None:
+        # Related lists follow from the order of the releases and their terms
+        # alone: when neither changed, a preview session's last lists stand.
+        shape = (count, tuple((r.source_path, frozenset(_term_keys(r))) for r in everything))
+        kept = session.kept.get(KEPT)
+        if kept is not None and kept[0] == shape:
+            by_path = {release.source_path: release for release in releases}
+            for release in everything:
+                release.related = [by_path[path] for path in kept[1][release.source_path]]
+            return
+    _score(generator, releases, count)
+    if session is not None:
+        lists = {r.source_path: [other.source_path for other in r.related] for r in everything}
+        session.kept[KEPT] = (shape, lists)
+
+
+def _term_keys(release):
+    return ((type(term).__name__, term.slug) for term in _terms(release))
+
+
+def _score(generator, releases, count) -> None:
     # Terms become small integers once: the scoring below looks them up
     # millions of times, and a term object hashes in Python, an int in C.
     numbers: dict = {}

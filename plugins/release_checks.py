@@ -17,6 +17,7 @@ import os
 from pelican import signals
 
 from arsip.checks import MAX_RELEASE_BYTES, check_release, duplicate_slugs, walk_files
+from arsip.preview import SESSION_SETTING
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +44,13 @@ def check_releases(generator):
     extensions = tuple(f".{ext}" for ext in generator.readers.extensions)
     problems: list[str] = []
     releases = []
+    session = settings.get(SESSION_SETTING)
+    check = check_release
+    if session is not None:  # a preview session checks again only the files that changed
+
+        def check(path, max_bytes):
+            return session.per_file("check", path, lambda: check_release(path, max_bytes))
+
     for folder in settings["ARTICLE_PATHS"]:
         root = os.path.join(generator.path, folder)
         if not os.path.isdir(root):
@@ -53,7 +61,7 @@ def check_releases(generator):
             if not path.name.endswith(extensions):
                 logger.warning("%s: not a release (no reader for it), skipped", path)
                 continue
-            release = check_release(path, settings["RELEASE_MAX_BYTES"])
+            release = check(path, settings["RELEASE_MAX_BYTES"])
             problems.extend(release.problems)
             releases.append(release)
     problems.extend(duplicate_slugs(releases, settings))
