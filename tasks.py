@@ -5,6 +5,7 @@ import shlex
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from invoke import task
@@ -94,21 +95,56 @@ def livereload(
     host=SETTINGS["host"],
     port=SETTINGS["port"],
 ):
-    """Build, serve on http://127.0.0.1:8000 and rebuild and reload on every change."""
+    """Build, serve on http://127.0.0.1:8000, rebuild and reload the browser on every change.
+
+    Releases are rebuilt in this process (arsip/preview.py): only what a
+    change touches is read and rendered again. A change to the registry starts
+    a new preview session; a change to the theme, the plugins, the code or the
+    settings restarts this task, so that they are loaded anew.
+    """
     from livereload import Server
+
+    from arsip.preview import PreviewSession
+    from arsip.registry import REGISTRY_DIR
 
     # Builds in place, unlike `build`: this is a local preview that is never
     # deployed, and the server keeps serving the same folder between builds.
-    def rebuild_site():
-        c.run(
-            f"{shlex.quote(sys.executable)} -m pelican {_build_args(content, output, SETTINGS['dev_settings'])}",
-            warn=True,
-        )
+    def registry_files():
+        folder = Path(content) / REGISTRY_DIR
+        return sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in folder.glob("*"))
 
-    rebuild_site()
+    preview = {}
+
+    def rebuild():
+        started = time.perf_counter()
+        try:
+            preview["session"].build()
+        except Exception as error:  # the old pages stay; the next save tries again
+            print(f"Pembangunan gagal: {error}", file=sys.stderr)
+            return
+        seconds = time.perf_counter() - started
+        rendered = len(preview["session"].rendered)
+        print(f"Pratinjau siap: {rendered} berkas ditulis ulang dalam {seconds:.1f} detik")
+
+    def content_changed():
+        if preview and preview["registry"] == registry_files():
+            rebuild()
+            return
+        if preview:
+            preview["session"].wait()
+        preview["registry"] = registry_files()
+        preview["session"] = PreviewSession(content, output, SETTINGS["dev_settings"])
+        rebuild()
+
+    def code_changed():
+        preview["session"].wait()
+        os.execv(sys.executable, [sys.executable, *sys.argv])
+
+    content_changed()
     server = Server()
-    for pattern in (f"{content}/**/*", "theme/**/*", "plugins/*.py", "arsip/*", "pelicanconf.py"):
-        server.watch(pattern, rebuild_site)
+    server.watch(f"{content}/**/*", content_changed)
+    for pattern in ("theme/**/*", "plugins/*.py", "arsip/*", "pelicanconf.py"):
+        server.watch(pattern, code_changed)
     print(f"Arsip berjalan di http://{host}:{port}/ (Ctrl+C untuk berhenti)")
     server.serve(host=host, port=port, root=output, open_url_delay=None)
 
