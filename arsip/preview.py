@@ -206,7 +206,7 @@ class PreviewSession:
 
     def unchanged_feed(self, path: str, elements, details: tuple) -> bool:
         self.written.add(path)
-        signature = ("feed", details, self.fingerprints.token(list(elements)))
+        signature = ("feed", details, self.fingerprints.token(elements))
         if self._signatures.get(path) == signature and os.path.exists(path):
             return True
         self._signatures[path] = signature

@@ -253,6 +253,7 @@ def bench_size(
         site["rebuild_one_edited"] = step("site rebuild, 1 edited", site_command)
         add_one_release(content)
         site["rebuild_one_added"] = step("site rebuild, 1 added", site_command)
+        site["preview_session"] = preview_session(content, work, releases, step)
 
     ratio = site["full_build"].seconds / baseline["full_build"].seconds
     cpu_ratio = site["full_build"].cpu_seconds / baseline["full_build"].cpu_seconds
@@ -273,6 +274,25 @@ def bench_size(
         "search_index": search,
         "first_search_bytes": first_search,
     }
+
+
+def preview_session(content: Path, work: Path, releases: int, step) -> dict:
+    """Edit-to-preview in a preview session (bench/preview.py), on a copy of the corpus."""
+    copy, output = work / f"preview-content-{releases}", work / f"preview-{releases}"
+    for folder in (copy, output):
+        shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(content, copy)
+    cache = work / f"cache-{releases}"  # warm: the session starts like `invoke livereload`
+    command = [sys.executable, str(BENCH / "preview.py"), str(copy), str(output), str(cache)]
+    run = step("preview session", command)
+    log = (work / "logs" / f"{releases}-preview session.log").read_text(encoding="utf-8")
+    figures = json.loads(log.strip().splitlines()[-1])
+    for name, figure in figures.items():
+        print(
+            f"    {name:<22} pages {figure['pages_seconds']:7.2f} s, with search"
+            f" {figure['all_seconds']:7.2f} s, {figure['rendered']:6} files rendered"
+        )
+    return {"process": asdict(run), **figures}
 
 
 def measure_search(site: Path) -> dict:

@@ -118,7 +118,8 @@ class ArchiveWriter(Writer):
         if self._session is not None and path:
             target = sanitised_join(self.output_path, path)
             details = (url, feed_type, tuple(sorted(kwargs.items())))
-            if self._session.unchanged_feed(target, elements, details):
+            shown = elements[: self.settings["FEED_MAX_ITEMS"]]  # what Pelican puts in the feed
+            if self._session.unchanged_feed(target, shown, details):
                 self._written_files.add(target)
                 return None
         return super().write_feed(elements, context, path, url, feed_type, **kwargs)
