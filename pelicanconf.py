@@ -38,6 +38,10 @@ JINJA_ENVIRONMENT = {
 }
 
 READERS = {"rst": None}  # releases are Markdown only
+# One language, so no translations: Pelican's grouping of them costs time that
+# grows with the square of the archive (plugins/release_order.py keeps its order).
+ARTICLE_TRANSLATION_ID = None
+PAGE_TRANSLATION_ID = None
 
 PLUGIN_PATHS = [str(ROOT / "plugins")]
 PLUGINS = [
@@ -48,6 +52,7 @@ PLUGINS = [
     "content_cache",
     "parse_once",
     "sanitize",
+    "release_order",
     "registry",
     "taxonomies",
     "related",

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import io
 import os
+from collections import ChainMap
 
 from feedgenerator import Atom1Feed, Rss201rev2Feed
 from pelican import signals
-from pelican.utils import sanitised_join
+from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer, logger
 
 from arsip.preview import SESSION_SETTING
@@ -109,10 +110,31 @@ class ArchiveWriter(Writer):
         self._entries = {}
         self._session = (settings or {}).get(SESSION_SETTING)
 
-    def write_file(self, name, template, context, *args, **kwargs):
-        if self._session is not None:
-            template = _RenderIfChanged(template, self._session, self.output_path)
-        return super().write_file(name, template, context, *args, **kwargs)
+    def write_file(self, name, template, context, relative_urls=False, paginated=None, **kwargs):
+        if self._session is None or not name:
+            return super().write_file(name, template, context, relative_urls, paginated, **kwargs)
+        if paginated is None and not self._paginates(kwargs):
+            # One page: decided before Pelican copies the whole context for it.
+            path = sanitised_join(self.output_path, name)
+            own = {"output_file": name, "localsiteurl": context.get("localsiteurl")}
+            if relative_urls:
+                own["SITEURL"] = own["localsiteurl"] = path_to_url(get_relative_path(name))
+            page = ChainMap(kwargs, own, context)
+            if self._session.unchanged(path, template, page):
+                self._written_files.add(path)
+                return None
+            try:
+                return super().write_file(name, template, context, relative_urls, **kwargs)
+            except BaseException:
+                self._session.forget(path)
+                raise
+        template = _RenderIfChanged(template, self._session, self.output_path)
+        return super().write_file(name, template, context, relative_urls, paginated, **kwargs)
+
+    def _paginates(self, kwargs) -> bool:
+        """Whether Pelican's write_file would split this page (pelican/writers.py)."""
+        lists = any(key in kwargs for key in ("articles", "dates"))
+        return lists and kwargs.get("template_name") in self.settings["PAGINATED_TEMPLATES"]
 
     def write_feed(self, elements, context, path=None, url=None, feed_type="atom", **kwargs):
         if self._session is not None and path:

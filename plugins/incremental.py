@@ -3,7 +3,8 @@
 Adds to the build, only when a preview session (arsip/preview.py, started by
 `invoke livereload`) runs it: the articles generator takes the release object
 of an unchanged file from the session's previous run instead of reading the
-file again, and hands each release it reads to the session. Plugins that work
+file again, and hands each release it reads to the session (Pelican's reader
+cache is saved only when a file was parsed). Plugins that work
 on all releases (registry, related, taxonomies, archives) still run on every
 release, as in any build. When all is written, the pages of deleted or moved
 releases are removed. Outside a session the plugin does nothing.
@@ -33,6 +34,25 @@ def reuse_unchanged_releases(generator):
     # Instance attributes shadow Pelican's FileDataCacher methods for this run.
     generator.get_cached_data = cached
     generator.cache_data = remember
+    _save_reader_cache_only_when_changed(generator.readers)
+
+
+def _save_reader_cache_only_when_changed(readers):
+    """Pelican pickles its whole reader cache after every run; a session run
+    that read no file need not (at 10,000 releases that is seconds)."""
+    parsed = []
+    cache_data, save_cache = readers.cache_data, readers.save_cache
+
+    def cache_and_note(path, data):
+        parsed.append(path)
+        cache_data(path, data)
+
+    def save_if_parsed():
+        if parsed:
+            save_cache()
+
+    readers.cache_data = cache_and_note
+    readers.save_cache = save_if_parsed
 
 
 def remove_stale_pages(pelican):

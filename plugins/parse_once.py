@@ -140,7 +140,10 @@ def parse_in_parallel(generator):
     todo = [
         path
         for path in paths
-        if file_suffix(path) in readers.readers and readers.get_cached_data(path) is None
+        if file_suffix(path) in readers.readers
+        # (a preview session's release, plugins/incremental.py, is not read at all)
+        and generator.get_cached_data(path) is None
+        and readers.get_cached_data(path) is None
     ]
     workers = settings.get("READ_WORKERS") or os.cpu_count() or 1
     if workers < 2 or len(todo) < settings.get("READ_PARALLEL_MIN", DEFAULT_READ_PARALLEL_MIN):
