@@ -33,7 +33,7 @@ import os
 import threading
 from pathlib import Path
 
-from jinja2 import Undefined, meta, nodes
+from jinja2 import MemcachedBytecodeCache, Undefined, meta, nodes
 from pelican import Pelican
 from pelican.contents import Content
 from pelican.paginator import Page as PaginatedPage
@@ -69,6 +69,12 @@ class PreviewSession:
             override={"PATH": str(content), "OUTPUT_PATH": str(output), **(overrides or {})},
         )
         settings[SESSION_SETTING] = self
+        # Every run makes new generators, each with a new Jinja environment:
+        # keep the compiled templates for the session.
+        settings["JINJA_ENVIRONMENT"] = {
+            **settings["JINJA_ENVIRONMENT"],
+            "bytecode_cache": MemcachedBytecodeCache(_MemoryClient()),
+        }
         self.output = Path(settings["OUTPUT_PATH"])
         self.pelican = Pelican(settings)
         self._articles: dict[str, tuple[bytes, Content]] = {}
@@ -105,6 +111,8 @@ class PreviewSession:
             self.pelican.run()
         finally:
             self.fingerprints = Fingerprints(self)  # let the run's objects go
+        # Later runs read a few changed files: a pool of parsers would cost more than it saves.
+        self.pelican.settings["READ_WORKERS"] = 1
         self._background = threading.Thread(target=self._run_deferred, args=(self._deferred,))
         self._background.start()
 
@@ -228,6 +236,13 @@ class PreviewSession:
                 if name not in settings or name in PAGE_VARIABLES
             )
         return self._dependencies[template.name]
+
+
+class _MemoryClient(dict):
+    """Compiled templates in memory, for Jinja's MemcachedBytecodeCache."""
+
+    def set(self, key, value, timeout=None):
+        self[key] = value
 
 
 class Fingerprints:

@@ -34,12 +34,13 @@ def reuse_unchanged_releases(generator):
     # Instance attributes shadow Pelican's FileDataCacher methods for this run.
     generator.get_cached_data = cached
     generator.cache_data = remember
-    _save_reader_cache_only_when_changed(generator.readers)
+    _save_reader_cache_only_when_changed(generator.readers, session)
 
 
-def _save_reader_cache_only_when_changed(readers):
-    """Pelican pickles its whole reader cache after every run; a session run
-    that read no file need not (at 10,000 releases that is seconds)."""
+def _save_reader_cache_only_when_changed(readers, session):
+    """Pelican pickles its whole reader cache after every run (at 10,000
+    releases, seconds): a session does it after the pages, and only when a
+    file was parsed."""
     parsed = []
     cache_data, save_cache = readers.cache_data, readers.save_cache
 
@@ -49,7 +50,7 @@ def _save_reader_cache_only_when_changed(readers):
 
     def save_if_parsed():
         if parsed:
-            save_cache()
+            session.defer(save_cache)  # for the next session; this one keeps the releases
 
     readers.cache_data = cache_and_note
     readers.save_cache = save_if_parsed

@@ -128,7 +128,8 @@ def _parse(path):
 
 def parse_in_parallel(generator):
     settings = generator.settings
-    if not settings["CACHE_CONTENT"]:
+    workers = settings.get("READ_WORKERS") or os.cpu_count() or 1
+    if not settings["CACHE_CONTENT"] or workers < 2:
         return
     readers = generator.readers
     paths = [
@@ -145,8 +146,7 @@ def parse_in_parallel(generator):
         and generator.get_cached_data(path) is None
         and readers.get_cached_data(path) is None
     ]
-    workers = settings.get("READ_WORKERS") or os.cpu_count() or 1
-    if workers < 2 or len(todo) < settings.get("READ_PARALLEL_MIN", DEFAULT_READ_PARALLEL_MIN):
+    if len(todo) < settings.get("READ_PARALLEL_MIN", DEFAULT_READ_PARALLEL_MIN):
         return
     logger.info("Parsing %d files with %d processes", len(todo), workers)
     # Workers import this module by name: Pelican loaded it from PLUGIN_PATHS,
