@@ -21,6 +21,7 @@ security note (docs/security.md) and changes with it.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 
@@ -91,8 +92,12 @@ def clean_html(fragment: str) -> str:
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def plain_text(value: str) -> str:
-    """`value` without tags (and without script/style contents), entities decoded."""
+    """`value` without tags (and without script/style contents), entities decoded.
+
+    Kept for the same text written again: releases repeat the same units,
+    officers, places and sources thousands of times."""
     text = nh3.clean(value, tags=set(), clean_content_tags=DROPPED_WITH_CONTENT)
     return html.unescape(text).strip()
 
