@@ -63,6 +63,7 @@ PLUGINS = [
     "search",
     "render_once",
     "period_archives",
+    "feed_entries",
     "archive_writer",
 ]
 

@@ -6,9 +6,11 @@ Adds to the build:
   (role="img" with <title> and <desc>, no JavaScript) followed by a table of
   the same numbers as its text alternative;
 - `release_months` in the context (every month from the first to the last
-  published release) and the Jinja filter `sparkline`:
+  published release) and the Jinja filters `sparkline`:
   `articles | sparkline(release_months)` lays out a term's releases per month
-  for the small chart on its page.
+  for the small chart on its page, and `sparkline_figure`, the same drawn by
+  the `sparkline` macro of includes/charts.html, once per term: every page of
+  a term's pagination shows the same chart.
 
 This module counts and lays out; theme/templates/includes/charts.html draws,
 and the theme's CSS colours it. Needs the `registry` and `taxonomies` plugins.
@@ -46,6 +48,7 @@ MONTH_LABEL_SPACE = 64  # "Nov 2024" at 13px, with a gap
 YEAR_LABEL_SPACE = 40  # "2024"
 SPARK_WIDTH, SPARK_HEIGHT = 120, 24
 SPARK_MAX_BAR = 10  # a short archive still draws thin bars, not blocks
+CHARTS_TEMPLATE = "includes/charts.html"
 
 
 @dataclass(frozen=True)
@@ -303,7 +306,21 @@ def set_defaults(pelican):
 
 
 def add_filters(generator):
-    generator.env.filters["sparkline"] = sparkline
+    env = generator.env
+    # id(releases) -> (releases, months, figure). A term's pages share one list
+    # of releases; keeping the list itself stops its id from being reused.
+    figures: dict[int, tuple] = {}
+
+    def sparkline_figure(releases, months):
+        """Jinja filter: `articles | sparkline_figure(release_months)`, drawn once per term."""
+        cached = figures.get(id(releases))
+        if cached is None or cached[0] is not releases or cached[1] is not months:
+            drawn = env.get_template(CHARTS_TEMPLATE).module.sparkline(sparkline(releases, months))
+            cached = figures[id(releases)] = (releases, months, drawn)
+        return cached[2]
+
+    env.filters["sparkline"] = sparkline
+    env.filters["sparkline_figure"] = sparkline_figure
 
 
 class StatisticsGenerator(Generator):

@@ -152,7 +152,7 @@ def _load_terms(settings) -> _Terms:
 
 def _resolve(article, terms: _Terms) -> list[str]:
     problems = []
-    lines = field_lines(article.source_path)
+    lines = None  # the header's line numbers, read from the file only to report a problem
     when = article.date
     for field in TAXONOMY_FIELDS:
         resolved = []
@@ -163,6 +163,8 @@ def _resolve(article, terms: _Terms) -> list[str]:
                 else:
                     resolved.append(terms(field, terms.resolve(field, value)))
             except UnknownName as error:
+                if lines is None:
+                    lines = field_lines(article.source_path)
                 where = f"{display_path(article.source_path)}:{lines.get(field, 1)}"
                 problems.append(f"{where}: {error}")
         setattr(article, field, _unique(resolved))

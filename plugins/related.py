@@ -109,7 +109,8 @@ def _most_related(terms, own, tables, count) -> list[int]:
             scores[other] += added
         remaining -= added
     scores.pop(own, None)
-    return heapq.nsmallest(count, scores, key=lambda index: (-scores[index], index))
+    best = heapq.nsmallest(count, ((-score, index) for index, score in scores.items()))
+    return [index for _, index in best]
 
 
 def _score_seen(scores, terms, members, weight, rank) -> None:
@@ -119,10 +120,10 @@ def _score_seen(scores, terms, members, weight, rank) -> None:
     for index in [i for i, score in scores.items() if score + remaining < threshold - 1e-9]:
         del scores[index]
     for term in terms:
-        carrying = members[term]
-        for index in scores:
-            if index in carrying:
-                scores[index] += weight[term]
+        added = weight[term]
+        # Each release's score still takes the terms in the same order: same sums.
+        for index in members[term].intersection(scores):
+            scores[index] += added
 
 
 def register():

@@ -13,6 +13,13 @@ when Pelican creates the content object, this plugin
   Sources) into text without any markup, so templates, feeds and search
   records escape it like any other string.
 
+A reader that typesets its own output (plugins/parse_once.py) gets the
+second pass too, at the end of its read: what it returns is final, marked as
+such (`Cleaned`), and kept so in the content cache; the second pass then
+leaves marked values alone instead of cleaning every release again on every
+build. Any other reader's output, or a value changed after the read, is not
+marked and gets the second pass as before.
+
 Templates print the cleaned HTML with `| safe`; Jinja autoescape
 (pelicanconf.JINJA_ENVIRONMENT) escapes everything else. The feeds reuse the
 cleaned body and summary. Settings: none; the allow-list is part of the
@@ -21,6 +28,7 @@ security note (docs/security.md) and changes with it.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 
@@ -91,10 +99,20 @@ def clean_html(fragment: str) -> str:
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def plain_text(value: str) -> str:
-    """`value` without tags (and without script/style contents), entities decoded."""
+    """`value` without tags (and without script/style contents), entities decoded.
+
+    Kept for the same text written again: releases repeat the same units,
+    officers, places and sources thousands of times."""
     text = nh3.clean(value, tags=set(), clean_content_tags=DROPPED_WITH_CONTENT)
     return html.unescape(text).strip()
+
+
+class Cleaned(str):
+    """A value that went through the second pass already: the final text."""
+
+    __slots__ = ()
 
 
 def _clean_reader_output(content, metadata):
@@ -124,8 +142,15 @@ def _cleaning_reader(reader_class: type) -> type:
         def cleaned(self, source_path):
             return _clean_reader_output(*getattr(super(cleaning, self), step)(source_path))
 
+        methods = {step: cleaned}
+        if step == "read_markdown":
+
+            def finished(self, source_path):
+                return _second_pass(*super(cleaning, self).read(source_path))
+
+            methods["read"] = finished
         name = f"Cleaning{reader_class.__name__}"
-        cleaning = type(name, (reader_class,), {step: cleaned, "__qualname__": name})
+        cleaning = type(name, (reader_class,), {**methods, "__qualname__": name})
         _cleaning_readers[reader_class] = cleaning
     return _cleaning_readers[reader_class]
 
@@ -136,15 +161,29 @@ def clean_readers(readers) -> None:
             readers.reader_classes[extension] = _cleaning_reader(reader_class)
 
 
-def sanitize(content) -> None:
-    if isinstance(getattr(content, "_content", None), str):
-        content._content = clean_html(content._content)
-    metadata = content.metadata
+def _second_pass(content, metadata):
+    """What sanitize() does to a content object, done to a typesetting reader's result."""
+    if isinstance(content, str):
+        content = Cleaned(clean_html(content))
     if isinstance(metadata.get("summary"), str):
-        metadata["summary"] = content._summary = clean_html(metadata["summary"])
+        metadata["summary"] = Cleaned(clean_html(metadata["summary"]))
+    for field in TEXT_FIELDS:
+        if isinstance(metadata.get(field), str):
+            metadata[field] = Cleaned(plain_text(metadata[field]))
+    return content, metadata
+
+
+def sanitize(content) -> None:
+    text = getattr(content, "_content", None)
+    if isinstance(text, str) and not isinstance(text, Cleaned):
+        content._content = clean_html(text)
+    metadata = content.metadata
+    summary = metadata.get("summary")
+    if isinstance(summary, str) and not isinstance(summary, Cleaned):
+        metadata["summary"] = content._summary = clean_html(summary)
     for field in TEXT_FIELDS:
         value = metadata.get(field)
-        if isinstance(value, str):
+        if isinstance(value, str) and not isinstance(value, Cleaned):
             metadata[field] = plain_text(value)
             setattr(content, field, metadata[field])
 

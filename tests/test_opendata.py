@@ -12,11 +12,13 @@ from pathlib import Path
 import pytest
 from conftest import run_pelican
 from content_facts import carriers, published_releases
+from hypothesis import given, settings, strategies
 from jsonschema import Draft202012Validator
 from referencing import Registry as SchemaRegistry
 from referencing import Resource
 
 from arsip.registry import KINDS, Registry
+from plugins.opendata import to_json
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -243,3 +245,22 @@ def test_an_archive_without_releases_builds_empty_data_and_no_charts(content_cop
     assert (data["count"], data["releases"]) == (0, [])
     csv_text = (build.output / "data" / "releases.csv").read_text(encoding="utf-8-sig")
     assert csv_text.splitlines() == [",".join(CSV_HEADER)]
+
+
+JSON_VALUES = strategies.recursive(
+    strategies.none()
+    | strategies.booleans()
+    | strategies.integers()
+    | strategies.floats()
+    | strategies.text(),
+    lambda inner: strategies.lists(inner) | strategies.dictionaries(strategies.text(), inner),
+    max_leaves=40,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(JSON_VALUES)
+def test_the_json_writer_writes_what_json_dumps_writes(document):
+    # plugins/opendata.py indents JSON itself, for speed; the files must not change.
+    expected = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    assert to_json(document) == expected.encode("utf-8")

@@ -6,7 +6,9 @@ import datetime
 from pathlib import Path
 
 import pytest
+import yaml
 
+import arsip.registry as registry_module
 from arsip.registry import Registry, RegistryError, UnknownName
 from tests.conftest import CONTENT
 
@@ -184,3 +186,23 @@ def _rank_change(folder: Path) -> None:
             "    - {rank: Kompol, post: Kapolsek Johar Baru, unit: polsek-johar-baru, from: 2024-11-25}",
         )
     )
+
+
+def test_the_c_yaml_parser_keeps_the_lines_and_messages_of_the_python_one(tmp_path, monkeypatch):
+    folder = _registry_copy(tmp_path)
+    if yaml.__with_libyaml__:  # the build uses libyaml whenever PyYAML has it
+        assert issubclass(registry_module._FastLineLoader, yaml.CSafeLoader)
+    fast = Registry.load(folder)
+    with monkeypatch.context() as python_only:
+        python_only.setattr(registry_module, "_FastLineLoader", registry_module._LineLoader)
+        assert Registry.load(folder).entries == fast.entries  # locations (path:line) included
+
+    units = folder / "registry" / "units.yaml"
+    text = units.read_text() + "\n- slug: polsek-gambir\n  name: [Polsek Gambir\n"
+    units.write_text(text)
+    with pytest.raises(yaml.YAMLError) as python_error:
+        yaml.load(text, Loader=yaml.SafeLoader)
+    with pytest.raises(RegistryError) as error:
+        Registry.load(folder)
+    line, problem = python_error.value.problem_mark.line + 1, python_error.value.problem
+    assert error.value.problems == [f"{units}:{line}: malformed YAML: {problem}"]

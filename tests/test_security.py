@@ -55,8 +55,9 @@ dan <a href="JaVaScRiPt:alert('isi2')">tautan kedua</a> dan
 
 
 # "pool": releases parsed by plugins/parse_once.py's worker processes, which
-# must clean them exactly as the build's own readers do.
-@pytest.fixture(scope="module", params=["serial", "pool"])
+# must clean them exactly as the build's own readers do. "warm": a second build
+# from the content cache, whose parses the sanitizer marks as already cleaned.
+@pytest.fixture(scope="module", params=["serial", "pool", "warm"])
 def hostile_site(tmp_path_factory, request):
     content = tmp_path_factory.mktemp("hostile") / "content"
     shutil.copytree(CONTENT, content)
@@ -69,6 +70,12 @@ def hostile_site(tmp_path_factory, request):
         extra += ["READ_PARALLEL_MIN=1", "READ_WORKERS=2"]
     build = run_pelican(content, tmp_path_factory.mktemp("hostile-out"), "pelicanconf.py", *extra)
     assert build.returncode == 0, build.stdout + build.stderr
+    if request.param == "warm":
+        assert list(cache.rglob("ArticlesGenerator-Readers"))
+        build = run_pelican(
+            content, tmp_path_factory.mktemp("hostile-out"), "pelicanconf.py", *extra
+        )
+        assert build.returncode == 0, build.stdout + build.stderr
     return build
 
 
