@@ -7,7 +7,7 @@ Adds to the build:
   the same numbers as its text alternative;
 - `release_months` in the context (every month from the first to the last
   published release) and the Jinja filters `sparkline`:
-  `articles | sparkline(release_months)` lays out a term's releases per month
+  `release_dates | sparkline(release_months)` lays out a term's releases per month
   for the small chart on its page, and `sparkline_figure`, the same drawn by
   the `sparkline` macro of includes/charts.html, once per term: every page of
   a term's pagination shows the same chart.
@@ -106,8 +106,8 @@ def month_span(releases) -> list[datetime.date]:
     return months
 
 
-def monthly_counts(releases, months) -> list[int]:
-    counts = Counter((r.date.year, r.date.month) for r in releases)
+def monthly_counts(dates, months) -> list[int]:
+    counts = Counter((date.year, date.month) for date in dates)
     return [counts[(m.year, m.month)] for m in months]
 
 
@@ -185,7 +185,7 @@ def month_chart(releases, months) -> Chart:
             value=count,
             url=f"arsip/{m:%Y}/{m:%m}/" if count else "",
         )
-        for m, count in zip(months, monthly_counts(releases, months), strict=True)
+        for m, count in zip(months, monthly_counts((r.date for r in releases), months), strict=True)
     ]
     largest = max((d.value for d in data), default=0)
     step = nice_step(max(largest, 1))
@@ -258,11 +258,13 @@ class Sparkline:
         return text + "."
 
 
-def sparkline(releases, months) -> Sparkline | None:
-    """Jinja filter: `articles | sparkline(release_months)`."""
+def sparkline(dates, months) -> Sparkline | None:
+    """Jinja filter: `release_dates | sparkline(release_months)`: a term's
+    release dates (plugins/taxonomies.py), not the releases, so that a preview
+    session (arsip/preview.py) draws it again only when a date changed."""
     if not months:
         return None
-    counts = monthly_counts(releases, months)
+    counts = monthly_counts(dates, months)
     largest = max(counts) or 1
     slot = SPARK_WIDTH / len(months)
     bar_width = min(max(slot * 0.8, 0.5), SPARK_MAX_BAR)
@@ -311,12 +313,12 @@ def add_filters(generator):
     # of releases; keeping the list itself stops its id from being reused.
     figures: dict[int, tuple] = {}
 
-    def sparkline_figure(releases, months):
-        """Jinja filter: `articles | sparkline_figure(release_months)`, drawn once per term."""
-        cached = figures.get(id(releases))
-        if cached is None or cached[0] is not releases or cached[1] is not months:
-            drawn = env.get_template(CHARTS_TEMPLATE).module.sparkline(sparkline(releases, months))
-            cached = figures[id(releases)] = (releases, months, drawn)
+    def sparkline_figure(dates, months):
+        """Jinja filter: `release_dates | sparkline_figure(release_months)`, drawn once per term."""
+        cached = figures.get(id(dates))
+        if cached is None or cached[0] is not dates or cached[1] is not months:
+            drawn = env.get_template(CHARTS_TEMPLATE).module.sparkline(sparkline(dates, months))
+            cached = figures[id(dates)] = (dates, months, drawn)
         return cached[2]
 
     env.filters["sparkline"] = sparkline

@@ -101,7 +101,8 @@ class TaxonomiesGenerator(Generator):
                 page_name=taxonomy.label,
             )
             for term, releases in taxonomy.terms:
-                extra = {}
+                # The sparkline's input: its dates alone (plugins/archive_statistics.py).
+                extra = {"release_dates": [release.date for release in releases]}
                 if taxonomy.key == "officers":
                     extra["history"] = officer_history(term, releases)
                 writer.write_file(
