@@ -103,7 +103,7 @@ def index_site(pelican):
             f"Pagefind is not installed ({error}): run `pip install -r requirements.txt`, "
             "which brings pagefind and its binary (pagefind-bin)"
         ) from error
-    releases = dict(_indexed_releases(output, _published["pages"]))
+    releases = dict(indexed_releases(output, _published["pages"]))
     sources = _sources_digest(releases, version, config)
     record_path = _record_path(settings, bundle)
     if _index_is_current(bundle, sources, record_path):
@@ -111,12 +111,7 @@ def index_site(pelican):
         return
     shutil.rmtree(staging, ignore_errors=True)
     try:
-        with tempfile.TemporaryDirectory(prefix="pagefind-input-") as scratch:
-            for relative, body in releases.items():
-                page = Path(scratch, relative)
-                page.parent.mkdir(parents=True, exist_ok=True)
-                page.write_text(_page_of(body), encoding="utf-8")
-            pages = asyncio.run(_write_index(Path(scratch), "**/*.html", staging, config))
+        pages = run_pagefind(releases, staging, config)
     except FileNotFoundError as error:
         shutil.rmtree(staging, ignore_errors=True)
         raise SearchIndexError(
@@ -150,7 +145,7 @@ def remember_releases(generator):
     _published["pages"] = sorted(article.save_as for article in releases)
 
 
-def _indexed_releases(site: Path, pages: list[str]):
+def indexed_releases(site: Path, pages: list[str]):
     """(path in the site, marked element) of each page Pagefind is given, in
     path order. A page without the mark is left out, as Pagefind would."""
     for relative in pages:
@@ -236,6 +231,18 @@ def _index_is_current(bundle: Path, sources: str, record_path: Path) -> bool:
     if not isinstance(record, dict) or record.get("sources") != sources:
         return False
     return record.get("index") == _index_digest(bundle)
+
+
+def run_pagefind(releases: dict[str, str], destination: Path, config: dict) -> int:
+    """Index `releases` (path in the site -> marked element) into `destination`,
+    each written as a small page at its path in a scratch folder for Pagefind
+    to read; returns the number of pages indexed."""
+    with tempfile.TemporaryDirectory(prefix="pagefind-input-") as scratch:
+        for relative, body in releases.items():
+            page = Path(scratch, relative)
+            page.parent.mkdir(parents=True, exist_ok=True)
+            page.write_text(_page_of(body), encoding="utf-8")
+        return asyncio.run(_write_index(Path(scratch), "**/*.html", destination, config))
 
 
 async def _write_index(site: Path, glob: str, destination: Path, config: dict) -> int:
