@@ -18,7 +18,7 @@ Indonesian words ("patroli" finds "berpatroli" and "patrolinya").
 
 Pagefind is given only that marked element of each release (written to a
 scratch folder, at the release's path), not the whole page with its header,
-related list and footer: it indexes the same thing, from a fifth of the HTML.
+related list and footer: it indexes the same thing from half the HTML.
 
 Pagefind runs only when what it would read changed. A digest of exactly its
 input (each release's marked element and path), its version, its settings and
