@@ -99,10 +99,7 @@ def index_site(pelican):
     try:
         version = _pagefind_version()
     except (OSError, subprocess.CalledProcessError) as error:
-        raise SearchIndexError(
-            f"Pagefind is not installed ({error}): run `pip install -r requirements.txt`, "
-            "which brings pagefind and its binary (pagefind-bin)"
-        ) from error
+        raise _not_installed(error) from error
     releases = dict(indexed_releases(output, _published["pages"]))
     sources = _sources_digest(releases, version, config)
     record_path = _record_path(settings, bundle)
@@ -114,10 +111,7 @@ def index_site(pelican):
         pages = run_pagefind(releases, staging, config)
     except FileNotFoundError as error:
         shutil.rmtree(staging, ignore_errors=True)
-        raise SearchIndexError(
-            f"Pagefind is not installed ({error}): run `pip install -r requirements.txt`, "
-            "which brings pagefind and its binary (pagefind-bin)"
-        ) from error
+        raise _not_installed(error) from error
     except Exception as error:
         shutil.rmtree(staging, ignore_errors=True)
         raise SearchIndexError(f"Pagefind could not index {output}: {error}") from error
@@ -138,6 +132,13 @@ def index_site(pelican):
         log.warning("Search: no published release to index; the search page will find nothing")
 
 
+def _not_installed(error: Exception) -> SearchIndexError:
+    return SearchIndexError(
+        f"Pagefind is not installed ({error}): run `pip install -r requirements.txt`, "
+        "which brings pagefind and its binary (pagefind-bin)"
+    )
+
+
 def remember_releases(generator):
     """The output pages of this build's releases that are not drafts (the
     theme marks those for indexing: data-pagefind-body in article.html)."""
@@ -150,7 +151,13 @@ def indexed_releases(site: Path, pages: list[str]):
     path order. A page without the mark is left out, as Pagefind would."""
     for relative in pages:
         path = site / relative
-        body = _marked_element(path.read_text(encoding="utf-8"))
+        try:
+            body = _marked_element(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as error:
+            raise SearchIndexError(
+                f"{path}: the release page was not written, so it cannot be indexed; "
+                "build the whole site (without WRITE_SELECTED)"
+            ) from error
         if body == "":
             raise SearchIndexError(
                 f"{path}: the <article data-pagefind-body> is not closed; "
@@ -217,10 +224,18 @@ def _record_path(settings, bundle: Path) -> Path:
 
 
 def _write_record(path: Path, record: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".tmp")
-    partial.write_text(json.dumps(record) + "\n", encoding="utf-8")
-    partial.replace(path)
+    """Written after the index is in place; without it the next build indexes again."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".tmp")
+        partial.write_text(json.dumps(record) + "\n", encoding="utf-8")
+        partial.replace(path)
+    except OSError as error:
+        log.warning(
+            "Search: could not record the index in %s (%s); the next build will run Pagefind again",
+            path,
+            error,
+        )
 
 
 def _index_is_current(bundle: Path, sources: str, record_path: Path) -> bool:
