@@ -296,25 +296,55 @@ def preview_session(content: Path, work: Path, releases: int, step) -> dict:
 
 
 def measure_search(site: Path) -> dict:
-    """Index time (Pagefind again on the built site, as plugins/search.py runs it),
-    index size, and what a reader's first query downloads (bench/search_size.py)."""
-    import asyncio
+    """Index time and Pagefind's peak memory (Pagefind again on the built site,
+    given what plugins/search.py gives it), index size, and what a reader's
+    first query downloads (bench/search_size.py)."""
     import tempfile
 
     import search_size
 
-    import pelicanconf
-    from plugins.search import _release_glob, _write_index
+    from plugins.search import indexed_releases, run_pagefind
 
-    settings = {"ARTICLE_SAVE_AS": pelicanconf.ARTICLE_SAVE_AS}
+    pages = sorted(p.relative_to(site).as_posix() for p in site.glob("rilis/**/index.html"))
+    peak_kb = 0
+    done = threading.Event()
+
+    def sample():  # Pagefind is a child process of this one
+        nonlocal peak_kb
+        while not done.is_set():
+            peak_kb = max(peak_kb, _children_rss_kb())
+            done.wait(RSS_SAMPLE_SECONDS)
+
+    sampler = threading.Thread(target=sample, daemon=True)
     with tempfile.TemporaryDirectory() as scratch:
         started = time.perf_counter()
-        asyncio.run(_write_index(site, _release_glob(settings), Path(scratch) / "idx", "id"))
+        sampler.start()
+        releases = dict(indexed_releases(site, pages))
+        run_pagefind(releases, Path(scratch) / "idx", {"force_language": "id"})
         seconds = time.perf_counter() - started
+        done.set()
+        sampler.join()
     index = search_size.index_on_disk(site)
     first = search_size.downloads(site, "patroli", "tawuran")
-    print(f"  search index            {seconds:8.1f} s {index['used_bytes'] / 1024:10,.0f} KiB")
-    return {"index_seconds": round(seconds, 2), **index, "first_search": first}
+    print(
+        f"  search index            {seconds:8.1f} s {index['used_bytes'] / 1024:10,.0f} KiB"
+        f" {peak_kb / 1024:8,.0f} MB Pagefind peak"
+    )
+    return {
+        "index_seconds": round(seconds, 2),
+        "pagefind_peak_rss_mb": round(peak_kb / 1024, 1),
+        **index,
+        "first_search": first,
+    }
+
+
+def _children_rss_kb() -> int:
+    """Resident memory of this process's descendants (not its own)."""
+    total = 0
+    for task in os.listdir("/proc/self/task"):
+        with open(f"/proc/self/task/{task}/children") as children:
+            total += sum(_tree_rss_kb(int(child)) for child in children.read().split())
+    return total
 
 
 def main(argv=None) -> None:

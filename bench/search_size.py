@@ -14,8 +14,9 @@ Figures:
   /cari/?q=QUERY and every response it receives until the results are shown
   is counted, as served (a plain static server, no compression) and gzipped
   (what a host that compresses text would send; Pagefind's own chunks are
-  already compressed). Measured on a phone screen (filters folded, so their
-  counts are not fetched) and on a wide screen (filters shown with counts);
+  already compressed). Measured on a phone screen (filters folded) and on a
+  wide screen (filters shown); on both the filter counts are fetched only
+  once the reader uses the filters, so neither first query loads them;
 - a second query typed on the same page (wide screen): the extra bytes it costs.
 """
 

@@ -10,10 +10,25 @@ Adds to the build:
 What is indexed is decided by the theme: only elements marked
 `data-pagefind-body` (the text and title of each published release), with the
 filters (`data-pagefind-filter`: satuan, personel, kegiatan, tahun), metadata
-and the date sort key the release template sets. Only HTML files under the
-releases' folder (the fixed start of ARTICLE_SAVE_AS, "rilis/") are read.
+and the date sort key the release template sets. Only the pages of the
+releases this build wrote are read (signal `article_generator_finalized`),
+so a page left in the output by a release since removed is not found either.
 Every page is indexed as Indonesian (`SEARCH_LANGUAGE`), so Pagefind stems
 Indonesian words ("patroli" finds "berpatroli" and "patrolinya").
+
+Pagefind is given only that marked element of each release (written to a
+scratch folder, at the release's path), not the whole page with its header,
+related list and footer: it indexes the same thing from half the HTML.
+
+Pagefind runs only when what it would read changed. A digest of exactly its
+input (each release's marked element and path), its version, its settings and
+this module is recorded with a digest of the index files it wrote, in the
+content cache (CACHE_PATH/search/, one record per output folder; not in the
+output, which stays byte for byte what a fresh build writes). A build whose
+input digest matches the record, and whose index files are still exactly
+those written, keeps the index and skips Pagefind. Anything else (an edited,
+added or removed release, another Pagefind, a changed setting, a touched or
+missing index file, no record) re-indexes.
 
 The index is written to a temporary folder and swapped in whole, so a failed
 run never leaves a half-written index; the build then fails with the reason.
@@ -21,13 +36,17 @@ run never leaves a half-written index; the build then fails with the reason.
 
 from __future__ import annotations
 
-import asyncio
+import hashlib
+import json
 import logging
+import re
 import shutil
+import subprocess
+import tempfile
 from functools import partial
 from pathlib import Path
 
-from pagefind.index import PagefindIndex
+from pagefind.service import get_executable
 from pelican import signals
 
 from arsip.preview import SESSION_SETTING
@@ -49,6 +68,14 @@ UNUSED_BUNDLE_FILES = (
     "pagefind-highlight.js",
 )
 
+# The theme marks the release's <article> (theme/templates/article.html).
+MARKED_ARTICLE = re.compile(r"<article\b[^>]*\sdata-pagefind-body\b[^>]*>", re.IGNORECASE)
+ARTICLE_TAG = re.compile(r"<(/?)article\b[^>]*>", re.IGNORECASE)
+
+
+# Set on every build by remember_releases, read by index_site.
+_published: dict[str, list[str]] = {"pages": []}
+
 
 class SearchIndexError(Exception):
     """Pagefind could not index the site."""
@@ -66,73 +93,200 @@ def add_search_page(pelican):
 
 def index_site(pelican):
     session = pelican.settings.get(SESSION_SETTING)
-    if session is None:
-        _index(pelican)
-    else:
+    if session is not None:
         # In a preview session the index follows the pages, in the background.
-        session.defer(partial(_index_if_releases_changed, pelican, session))
+        session.defer(partial(_index_site, pelican))
+    else:
+        _index_site(pelican)
 
 
-def _index_if_releases_changed(pelican, session):
-    bundle = Path(pelican.output_path) / pelican.settings["SEARCH_BUNDLE_DIR"]
-    if session.changed(_release_folder(pelican.settings)) or not bundle.is_dir():
-        _index(pelican)
-
-
-def _index(pelican):
+def _index_site(pelican):
     settings = pelican.settings
     output = Path(pelican.output_path).resolve()
     bundle = output / settings["SEARCH_BUNDLE_DIR"]
     staging = output / f".{bundle.name}-new"
-    glob = _release_glob(settings)
+    config = {"force_language": settings["SEARCH_LANGUAGE"]}
+    try:
+        version = _pagefind_version()
+    except (OSError, subprocess.CalledProcessError) as error:
+        raise _not_installed(error) from error
+    releases = dict(indexed_releases(output, _published["pages"]))
+    sources = _sources_digest(releases, version, config)
+    record_path = _record_path(settings, bundle)
+    if _index_is_current(bundle, sources, record_path):
+        log.info("Search: no release changed; the index of %d release(s) is kept", len(releases))
+        return
     shutil.rmtree(staging, ignore_errors=True)
     try:
-        pages = asyncio.run(_write_index(output, glob, staging, settings["SEARCH_LANGUAGE"]))
+        pages = run_pagefind(releases, staging, config)
     except FileNotFoundError as error:
         shutil.rmtree(staging, ignore_errors=True)
-        raise SearchIndexError(
-            f"Pagefind is not installed ({error}): run `pip install -r requirements.txt`, "
-            "which brings pagefind and its binary (pagefind-bin)"
-        ) from error
+        raise _not_installed(error) from error
     except Exception as error:
         shutil.rmtree(staging, ignore_errors=True)
         raise SearchIndexError(f"Pagefind could not index {output}: {error}") from error
     for pattern in UNUSED_BUNDLE_FILES:
         for unused in staging.glob(pattern):
             unused.unlink()
+    record = {"sources": sources, "index": _index_digest(staging)}
     previous = output / f".{bundle.name}-old"
     shutil.rmtree(previous, ignore_errors=True)
     if bundle.exists():
         bundle.rename(previous)
     staging.rename(bundle)
     shutil.rmtree(previous, ignore_errors=True)
+    _write_record(record_path, record)
     if pages:
         log.info("Search: indexed %d release(s) into %s", pages, bundle)
     else:
         log.warning("Search: no published release to index; the search page will find nothing")
 
 
-def _release_glob(settings) -> str:
-    """The HTML files that can hold releases: those under ARTICLE_SAVE_AS's
-    fixed first folders ("rilis/"). Only they carry data-pagefind-body, and
-    Pagefind need not parse the thousands of term and archive pages."""
-    folder = _release_folder(settings)
-    return f"{folder}/**/*.html" if folder else "**/*.html"
+def _not_installed(error: Exception) -> SearchIndexError:
+    return SearchIndexError(
+        f"Pagefind is not installed ({error}): run `pip install -r requirements.txt`, "
+        "which brings pagefind and its binary (pagefind-bin)"
+    )
 
 
-def _release_folder(settings) -> str:
-    fixed = settings["ARTICLE_SAVE_AS"].split("{", 1)[0]
-    return fixed.rsplit("/", 1)[0] if "/" in fixed else ""
+def remember_releases(generator):
+    """The output pages of this build's releases that are not drafts (the
+    theme marks those for indexing: data-pagefind-body in article.html)."""
+    releases = [*generator.articles, *generator.hidden_articles]
+    _published["pages"] = sorted(article.save_as for article in releases)
 
 
-async def _write_index(site: Path, glob: str, destination: Path, language: str) -> int:
-    config = {"force_language": language, "output_path": str(destination)}
-    async with PagefindIndex(config=config) as index:
-        result = await index.add_directory(str(site), glob=glob)
-        # Leaving the context writes the files to `destination`.
-    return result["page_count"]
+def indexed_releases(site: Path, pages: list[str]):
+    """(path in the site, marked element) of each page Pagefind is given, in
+    path order. A page without the mark is left out, as Pagefind would."""
+    for relative in pages:
+        path = site / relative
+        try:
+            body = _marked_element(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as error:
+            raise SearchIndexError(
+                f"{path}: the release page was not written, so it cannot be indexed; "
+                "build the whole site (without WRITE_SELECTED)"
+            ) from error
+        if body == "":
+            raise SearchIndexError(
+                f"{path}: the <article data-pagefind-body> is not closed; "
+                "check theme/templates/article.html"
+            )
+        if body is not None:
+            yield Path(relative).as_posix(), body
+
+
+def _marked_element(html: str) -> str | None:
+    """The <article data-pagefind-body> of a page, whole ("" if it is never
+    closed, None if the page has none). Nested articles are counted so that one
+    in the release text cannot end it early."""
+    opening = MARKED_ARTICLE.search(html)
+    if opening is None:
+        return None
+    depth = 0
+    for tag in ARTICLE_TAG.finditer(html, opening.start()):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            return html[opening.start() : tag.end()]
+    return ""
+
+
+def _page_of(body: str) -> str:
+    return f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"></head><body>{body}</body></html>\n'
+
+
+def _pagefind_version() -> str:
+    """`pagefind --version` of the binary the build runs: part of
+    the digest, and a missing binary is reported before anything is written."""
+    binary = get_executable()
+    if binary is None:
+        raise FileNotFoundError("no pagefind binary found")
+    return subprocess.run(
+        [str(binary), "--version"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def _sources_digest(releases: dict[str, str], version: str, config: dict) -> str:
+    digest = hashlib.sha256()
+    for part in (version, json.dumps(config, sort_keys=True), Path(__file__).read_text("utf-8")):
+        digest.update(part.encode() + b"\0")
+    for relative, body in releases.items():
+        digest.update(f"{relative}\0{len(body)}\0".encode())
+        digest.update(body.encode())
+    return digest.hexdigest()
+
+
+def _index_digest(bundle: Path) -> str:
+    """SHA-256 over every file of the index (path and bytes)."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in bundle.rglob("*") if p.is_file()):
+        digest.update(f"{path.relative_to(bundle).as_posix()}\0{path.stat().st_size}\0".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _record_path(settings, bundle: Path) -> Path:
+    """Where the record of the index in `bundle` is kept: the content cache
+    (already one folder per content folder), one file per index folder."""
+    name = hashlib.sha256(str(bundle).encode()).hexdigest()[:16]
+    return Path(settings["CACHE_PATH"]) / "search" / f"{name}.json"
+
+
+def _write_record(path: Path, record: dict) -> None:
+    """Written after the index is in place; without it the next build indexes again."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pending = path.with_suffix(".tmp")
+        pending.write_text(json.dumps(record) + "\n", encoding="utf-8")
+        pending.replace(path)
+    except OSError as error:
+        log.warning(
+            "Search: could not record the index in %s (%s); the next build will run Pagefind again",
+            path,
+            error,
+        )
+
+
+def _index_is_current(bundle: Path, sources: str, record_path: Path) -> bool:
+    try:
+        record = json.loads(record_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not isinstance(record, dict) or record.get("sources") != sources:
+        return False
+    return record.get("index") == _index_digest(bundle)
+
+
+def run_pagefind(releases: dict[str, str], destination: Path, config: dict) -> int:
+    """Index `releases` (path in the site -> marked element) into `destination`,
+    each written as a small page at its path in a scratch folder for Pagefind
+    to read; returns the number of pages indexed."""
+    with tempfile.TemporaryDirectory(prefix="pagefind-input-") as scratch:
+        for relative, body in releases.items():
+            page = Path(scratch, relative)
+            page.parent.mkdir(parents=True, exist_ok=True)
+            page.write_text(_page_of(body), encoding="utf-8")
+        _write_index(Path(scratch), destination, config)
+    return len(releases)
+
+
+def _write_index(site: Path, destination: Path, config: dict) -> None:
+    """Pagefind's command, not its Python API: the API stops Pagefind's process
+    as soon as it answers that the files are written, and Pagefind sometimes
+    answers before the last file is complete (empty pagefind.js and WebAssembly
+    files were seen). The command returns when every file is written."""
+    binary = get_executable()
+    if binary is None:
+        raise FileNotFoundError("no pagefind binary found")
+    command = [str(binary), "--site", str(site), "--output-path", str(destination), "--silent"]
+    command += ["--force-language", config["force_language"]]
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(result.stderr.strip() or f"pagefind exited with {result.returncode}")
 
 
 def register():
     signals.initialized.connect(add_search_page)
+    signals.article_generator_finalized.connect(remember_releases)
     signals.finalized.connect(index_site)
