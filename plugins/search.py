@@ -3,9 +3,13 @@
 Adds to the build:
 - the search page (`/cari/`, template `search`, a direct template) and the
   settings `SEARCH_URL` / `SEARCH_SAVE_AS` that the theme's header form uses;
-- after the site is written (signal `finalized`), a Pagefind index of the
-  output in `<output>/pagefind/`: the index, `pagefind.js` and its WebAssembly,
-  all plain files, so the search runs on any static host without a server.
+- a Pagefind index of the releases in `<output>/pagefind/`: the index,
+  `pagefind.js` and its WebAssembly, all plain files, so the search runs on
+  any static host without a server. Pagefind starts as soon as the release
+  pages are written (signal `article_writer_finalized`) and runs on the other
+  core while the rest of the site is written; the build waits for it at the
+  end (`finalized`) and fails with its error. An archive without a published
+  release gets no index, and its search page says there is nothing to search.
 
 What is indexed is decided by the theme: only elements marked
 `data-pagefind-body` (the text and title of each published release), with the
@@ -43,6 +47,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 from functools import partial
 from pathlib import Path
 
@@ -75,6 +80,8 @@ ARTICLE_TAG = re.compile(r"<(/?)article\b[^>]*>", re.IGNORECASE)
 
 # Set on every build by remember_releases, read by index_site.
 _published: dict[str, list[str]] = {"pages": []}
+# The index being built beside the rest of the build (start_indexing).
+_indexing: dict[str, threading.Thread] = {}
 
 
 class SearchIndexError(Exception):
@@ -91,18 +98,44 @@ def add_search_page(pelican):
         settings["DIRECT_TEMPLATES"] = [*settings["DIRECT_TEMPLATES"], SEARCH_TEMPLATE]
 
 
+def start_indexing(generator, writer):
+    """Every release page is written: index them on the other core while the
+    term pages, feeds and open data are written (not in a preview session,
+    where the index follows the pages anyway)."""
+    if generator.settings.get(SESSION_SETTING) is None:
+        _indexing["worker"] = _Indexing(generator.settings, generator.output_path)
+        _indexing["worker"].start()
+
+
 def index_site(pelican):
     session = pelican.settings.get(SESSION_SETTING)
     if session is not None:
         # In a preview session the index follows the pages, in the background.
-        session.defer(partial(_index_site, pelican))
-    else:
-        _index_site(pelican)
+        session.defer(partial(_index_site, pelican.settings, pelican.output_path))
+        return
+    worker = _indexing.pop("worker", None)
+    if worker is None:
+        _index_site(pelican.settings, pelican.output_path)
+        return
+    worker.join()
+    if worker.error is not None:
+        raise worker.error
 
 
-def _index_site(pelican):
-    settings = pelican.settings
-    output = Path(pelican.output_path).resolve()
+class _Indexing(threading.Thread):
+    def __init__(self, settings, output_path):
+        super().__init__(name="pagefind")
+        self.settings, self.output_path, self.error = settings, output_path, None
+
+    def run(self):
+        try:
+            _index_site(self.settings, self.output_path)
+        except Exception as error:  # raised again by index_site, in the build's thread
+            self.error = error
+
+
+def _index_site(settings, output_path):
+    output = Path(output_path).resolve()
     bundle = output / settings["SEARCH_BUNDLE_DIR"]
     staging = output / f".{bundle.name}-new"
     config = {"force_language": settings["SEARCH_LANGUAGE"]}
@@ -111,8 +144,14 @@ def _index_site(pelican):
     except (OSError, subprocess.CalledProcessError) as error:
         raise _not_installed(error) from error
     releases = dict(indexed_releases(output, _published["pages"]))
-    sources = _sources_digest(releases, version, config)
     record_path = _record_path(settings, bundle)
+    if not releases:
+        # Pagefind makes no index of nothing; the search page says there is nothing to search.
+        shutil.rmtree(bundle, ignore_errors=True)
+        record_path.unlink(missing_ok=True)
+        log.warning("Search: no published release to index, so no search index")
+        return
+    sources = _sources_digest(releases, version, config)
     if _index_is_current(bundle, sources, record_path):
         log.info("Search: no release changed; the index of %d release(s) is kept", len(releases))
         return
@@ -136,10 +175,7 @@ def _index_site(pelican):
     staging.rename(bundle)
     shutil.rmtree(previous, ignore_errors=True)
     _write_record(record_path, record)
-    if pages:
-        log.info("Search: indexed %d release(s) into %s", pages, bundle)
-    else:
-        log.warning("Search: no published release to index; the search page will find nothing")
+    log.info("Search: indexed %d release(s) into %s", pages, bundle)
 
 
 def _not_installed(error: Exception) -> SearchIndexError:
@@ -289,4 +325,5 @@ def _write_index(site: Path, destination: Path, config: dict) -> None:
 def register():
     signals.initialized.connect(add_search_page)
     signals.article_generator_finalized.connect(remember_releases)
+    signals.article_writer_finalized.connect(start_indexing)
     signals.finalized.connect(index_site)

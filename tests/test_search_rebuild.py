@@ -155,3 +155,18 @@ def test_after_an_edit_the_new_word_is_found_stemmed_and_filtered(page, edited_s
     assert wait_for_search(page).startswith("1 rilis ditemukan untuk “swafoto” dengan saringan")
     page.goto(f"{edited_site}cari/?q=swafoto&satuan=polsek-johar-baru")
     assert wait_for_search(page).startswith("Tidak ada rilis yang cocok untuk “swafoto”")
+
+
+def test_an_archive_without_published_releases_has_no_index_and_says_so(content_copy, tmp_path):
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build(content_copy, output, cache)
+    assert (output / "pagefind" / "pagefind.js").is_file()
+    for release in (content_copy / "rilis").rglob("*.md"):
+        text = release.read_text(encoding="utf-8")
+        release.write_text(text.replace("Status: published", "Status: draft"), encoding="utf-8")
+    result = build(content_copy, output, cache)
+    assert not (output / "pagefind").exists()
+    search_page = result.html("cari/")
+    assert "Belum ada rilis yang terbit" in search_page.get_text()
+    assert search_page.find("form", id="form-cari") is None
+    assert not any("search.js" in (s.get("src") or "") for s in search_page.find_all("script"))
