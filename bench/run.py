@@ -223,6 +223,10 @@ def bench_size(
     generate.generate(releases, content, seed)
     for folder in (site_out, base_out, work / f"cache-{releases}"):
         shutil.rmtree(folder, ignore_errors=True)
+    # The preview session edits a corpus of its own, as it was generated.
+    preview_content = work / f"preview-content-{releases}"
+    shutil.rmtree(preview_content, ignore_errors=True)
+    shutil.copytree(content, preview_content)
 
     def step(name, command):
         run = measure(command, logs / f"{releases}-{name}.log")
@@ -253,7 +257,7 @@ def bench_size(
         site["rebuild_one_edited"] = step("site rebuild, 1 edited", site_command)
         add_one_release(content)
         site["rebuild_one_added"] = step("site rebuild, 1 added", site_command)
-        site["preview_session"] = preview_session(content, work, releases, step)
+        site["preview_session"] = preview_session(preview_content, work, releases, step)
 
     ratio = site["full_build"].seconds / baseline["full_build"].seconds
     cpu_ratio = site["full_build"].cpu_seconds / baseline["full_build"].cpu_seconds
@@ -277,13 +281,11 @@ def bench_size(
 
 
 def preview_session(content: Path, work: Path, releases: int, step) -> dict:
-    """Edit-to-preview in a preview session (bench/preview.py), on a copy of the corpus."""
-    copy, output = work / f"preview-content-{releases}", work / f"preview-{releases}"
-    for folder in (copy, output):
-        shutil.rmtree(folder, ignore_errors=True)
-    shutil.copytree(content, copy)
+    """Edit-to-preview in a preview session (bench/preview.py), on its own copy of the corpus."""
+    output = work / f"preview-{releases}"
+    shutil.rmtree(output, ignore_errors=True)
     cache = work / f"cache-{releases}"  # warm: the session starts like `invoke livereload`
-    command = [sys.executable, str(BENCH / "preview.py"), str(copy), str(output), str(cache)]
+    command = [sys.executable, str(BENCH / "preview.py"), str(content), str(output), str(cache)]
     run = step("preview session", command)
     log = (work / "logs" / f"{releases}-preview session.log").read_text(encoding="utf-8")
     figures = json.loads(log.strip().splitlines()[-1])
