@@ -82,6 +82,9 @@ class PreviewSession:
         self._signatures: dict[str, object] = {}  # output file -> fingerprint it was rendered from
         self._dependencies: dict[str, tuple] = {}  # template name -> variables it refers to
         self._outputs: set[str] = set()
+        # First page of a paginated listing -> (fingerprint of the whole, its pages)
+        self._listings: dict[str, tuple[object, list[str]]] = {}
+        self._pending_listings: dict[str, object] = {}
         self._per_file: dict[tuple[str, str], tuple[bytes, object]] = {}
         self._constants: dict[str, object] = {}
         self.kept: dict[str, object] = {}  # what plugins keep from one run to the next
@@ -111,8 +114,10 @@ class PreviewSession:
             self.pelican.run()
         finally:
             self.fingerprints = Fingerprints(self)  # let the run's objects go
-        # Later runs read a few changed files: a pool of parsers would cost more than it saves.
-        self.pelican.settings["READ_WORKERS"] = 1
+        # Later runs read a few changed files: a pool of parsers would cost more
+        # than it saves, and loading Pelican's reader cache (every release's
+        # parse, pickled) more than parsing them again.
+        self.pelican.settings.update(READ_WORKERS=1, LOAD_CONTENT_CACHE=False, CACHE_CONTENT=False)
         self._background = threading.Thread(target=self._run_deferred, args=(self._deferred,))
         self._background.start()
 
@@ -221,9 +226,28 @@ class PreviewSession:
         self.rendered.append(path)
         return False
 
+    def unchanged_listing(self, name: str, template, context: dict, inputs: list):
+        """The pages of the paginated listing `name` if it is unchanged as a
+        whole (template, variables, and `inputs`: the lists it paginates, its URL
+        and pagination settings) and they all exist; records them as written.
+        Otherwise None, and `listed` follows."""
+        variables = self._variables(template)
+        fingerprint = self.fingerprints.of_page(variables, context, template.environment)
+        signature = (template.name, fingerprint, tuple(self.fingerprints.token(x) for x in inputs))
+        known = self._listings.get(name)
+        self._pending_listings[name] = signature
+        if known is None or known[0] != signature or not all(map(os.path.exists, known[1])):
+            return None
+        self.written.update(known[1])
+        return known[1]
+
+    def listed(self, name: str, pages: list[str]) -> None:
+        self._listings[name] = (self._pending_listings.pop(name), pages)
+
     def forget(self, path: str) -> None:
         """`path` was not written after all (its rendering failed): render it next time."""
         self._signatures.pop(path, None)
+        self._listings.pop(path, None)
 
     def _variables(self, template) -> tuple:
         """What the page depends on: the template's variables but the settings,

@@ -92,9 +92,11 @@ class _RenderIfChanged:
 
     def __init__(self, template, session, output_path):
         self.template, self.session, self.output_path = template, session, output_path
+        self.paths: list[str] = []  # the pages asked for
 
     def render(self, context):
         path = sanitised_join(self.output_path, context["output_file"])
+        self.paths.append(path)
         if self.session.unchanged(path, self.template, context):
             return UNCHANGED
         try:
@@ -113,14 +115,15 @@ class ArchiveWriter(Writer):
     def write_file(self, name, template, context, relative_urls=False, paginated=None, **kwargs):
         if self._session is None or not name:
             return super().write_file(name, template, context, relative_urls, paginated, **kwargs)
+        # What the template sees, but for the pagination's own variables: decided
+        # before Pelican copies the whole context for each page.
+        own = {"output_file": name, "localsiteurl": context.get("localsiteurl")}
+        if relative_urls:
+            own["SITEURL"] = own["localsiteurl"] = path_to_url(get_relative_path(name))
+        seen = ChainMap(kwargs, own, context)
         if paginated is None and not self._paginates(kwargs):
-            # One page: decided before Pelican copies the whole context for it.
             path = sanitised_join(self.output_path, name)
-            own = {"output_file": name, "localsiteurl": context.get("localsiteurl")}
-            if relative_urls:
-                own["SITEURL"] = own["localsiteurl"] = path_to_url(get_relative_path(name))
-            page = ChainMap(kwargs, own, context)
-            if self._session.unchanged(path, template, page):
+            if self._session.unchanged(path, template, seen):
                 self._written_files.add(path)
                 return None
             try:
@@ -128,8 +131,22 @@ class ArchiveWriter(Writer):
             except BaseException:
                 self._session.forget(path)
                 raise
-        template = _RenderIfChanged(template, self._session, self.output_path)
-        return super().write_file(name, template, context, relative_urls, paginated, **kwargs)
+        # A listing split into pages: all its pages follow from the lists it
+        # paginates, so when they and the rest are unchanged no page is looked at.
+        inputs = [(paginated or kwargs).get(key) for key in ("articles", "dates")]
+        inputs += [kwargs.get("url"), kwargs.get("template_name"), relative_urls]
+        pages = self._session.unchanged_listing(name, template, seen, inputs)
+        if pages is not None:
+            self._written_files.update(pages)
+            return None
+        wrapped = _RenderIfChanged(template, self._session, self.output_path)
+        try:
+            super().write_file(name, wrapped, context, relative_urls, paginated, **kwargs)
+        except BaseException:
+            self._session.forget(name)
+            raise
+        self._session.listed(name, wrapped.paths)
+        return None
 
     def _paginates(self, kwargs) -> bool:
         """Whether Pelican's write_file would split this page (pelican/writers.py)."""
