@@ -79,6 +79,7 @@ class PreviewSession:
         self.pelican = Pelican(settings)
         self._articles: dict[str, tuple[bytes, Content]] = {}
         self._stamps: dict[str, tuple[int, int, bytes]] = {}
+        self._run_stamps: dict[str, bytes] = {}
         self._signatures: dict[str, object] = {}  # output file -> fingerprint it was rendered from
         self._dependencies: dict[str, tuple] = {}  # template name -> variables it refers to
         self._outputs: set[str] = set()
@@ -101,6 +102,7 @@ class PreviewSession:
         deferred (open data, removing stale pages, the search index) then run
         in the background, in order, until `wait()` or the next build."""
         self.wait()
+        self._run_stamps = {}
         self.fingerprints = Fingerprints(self)
         self.rendered = []
         self.removed: list[str] = []
@@ -165,13 +167,19 @@ class PreviewSession:
     # -- the articles generator's cache (plugins/incremental.py) ---------
 
     def stamp(self, path: str) -> bytes:
-        """The hash of a source file's bytes, read again only when its size or time changed."""
+        """The hash of a source file's bytes, read again only when its size or
+        time changed, and looked at once per run."""
+        digest = self._run_stamps.get(path)
+        if digest is not None:
+            return digest
         status = os.stat(path)
         known = self._stamps.get(path)
         if known and known[:2] == (status.st_mtime_ns, status.st_size):
-            return known[2]
-        digest = hashlib.blake2b(Path(path).read_bytes(), digest_size=16).digest()
-        self._stamps[path] = (status.st_mtime_ns, status.st_size, digest)
+            digest = known[2]
+        else:
+            digest = hashlib.blake2b(Path(path).read_bytes(), digest_size=16).digest()
+            self._stamps[path] = (status.st_mtime_ns, status.st_size, digest)
+        self._run_stamps[path] = digest
         return digest
 
     def cached_article(self, path: str, context: dict):
@@ -322,14 +330,13 @@ class Fingerprints:
             own = ("content", value.source_path, self.session.stamp(value.source_path))
             if not deep:
                 return own
-            links = tuple(self.token(getattr(value, name, None)) for name in LINKS)
-            return _digest(repr((own, links)))
+            return (own, tuple(self.token(getattr(value, name, None)) for name in LINKS))
         if isinstance(value, (datetime.date, datetime.time)):
             return (type(value).__name__, value.isoformat())
         if isinstance(value, (list, tuple)):
-            return _digest(repr(tuple(self.token(item) for item in value)))
+            return _compact(("list", *(self.token(item) for item in value)))
         if isinstance(value, dict):
-            return _digest(repr(tuple((self.token(k), self.token(v)) for k, v in value.items())))
+            return _compact(("dict", *((self.token(k), self.token(v)) for k, v in value.items())))
         if isinstance(value, (set, frozenset)):
             return _digest(repr(sorted(repr(self.token(item)) for item in value)))
         if isinstance(value, URLWrapper):
@@ -347,8 +354,8 @@ class Fingerprints:
             return ("paginator", value.name, value.url, value.count, value.num_pages)
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             fields = dataclasses.fields(value)
-            return _digest(
-                repr((type(value).__name__, *(self.token(getattr(value, f.name)) for f in fields)))
+            return _compact(
+                (type(value).__name__, *(self.token(getattr(value, f.name)) for f in fields))
             )
         if isinstance(value, Undefined):
             return ("undefined",)
@@ -356,6 +363,11 @@ class Fingerprints:
             return ("constant", type(value).__name__)
         log.debug("preview: no fingerprint for %s; its pages are always rendered", type(value))
         return object()  # equal to nothing: the page is rendered
+
+
+def _compact(token: tuple):
+    """A long token stands as its digest, so comparing two stays cheap."""
+    return token if len(token) <= 16 else _digest(repr(token))
 
 
 def _digest(text: str) -> bytes:
