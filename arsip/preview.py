@@ -270,6 +270,24 @@ class PreviewSession:
         return self._dependencies[template.name]
 
 
+_MISSING = object()
+
+
+class Layers:
+    """Dictionaries looked up in order, like a ChainMap, for the few variables
+    a fingerprint reads: without a KeyError for each layer that lacks one."""
+
+    def __init__(self, *layers: dict):
+        self.layers = layers
+
+    def get(self, name, default=None):
+        for layer in self.layers:
+            value = layer.get(name, _MISSING)
+            if value is not _MISSING:
+                return value
+        return default
+
+
 class _MemoryClient(dict):
     """Compiled templates in memory, for Jinja's MemcachedBytecodeCache."""
 
@@ -284,13 +302,14 @@ class Fingerprints:
         self.session = session
         self._memo: dict[tuple[int, bool], tuple[object, object]] = {}
 
-    def of_page(self, variables: tuple, context: dict, environment) -> tuple:
+    def of_page(self, variables: tuple, context, environment) -> tuple:
+        """The page's fingerprint; `context` needs only `get` (a dict, or Layers)."""
         parts = []
         for name, uses in variables:
-            if name not in context:
+            value = context.get(name, _MISSING)
+            if value is _MISSING:
                 parts.append((name, None))
                 continue
-            value = context[name]
             if uses != WHOLE and not isinstance(value, Content):
                 read = self._parts(value, uses, environment)
                 if read is not None:

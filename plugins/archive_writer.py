@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import io
 import os
-from collections import ChainMap
 
 from feedgenerator import Atom1Feed, Rss201rev2Feed
 from pelican import signals
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer, logger
 
-from arsip.preview import SESSION_SETTING
+from arsip.preview import SESSION_SETTING, Layers
 
 
 class _Unchanged(str):
@@ -120,7 +119,7 @@ class ArchiveWriter(Writer):
         own = {"output_file": name, "localsiteurl": context.get("localsiteurl")}
         if relative_urls:
             own["SITEURL"] = own["localsiteurl"] = path_to_url(get_relative_path(name))
-        seen = ChainMap(kwargs, own, context)
+        seen = Layers(kwargs, own, context)
         if paginated is None and not self._paginates(kwargs):
             path = sanitised_join(self.output_path, name)
             if self._session.unchanged(path, template, seen):
