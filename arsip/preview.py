@@ -10,7 +10,10 @@ every page. A session keeps one Pelican in this process and, between runs,
   template (with what it extends, includes and imports) refers to.
 Every run still computes the whole context (terms, neighbours, related
 releases, archives), so nothing that depends on other releases goes stale;
-only rendering is skipped, for a page whose fingerprint is unchanged.
+only rendering is skipped, for a page whose fingerprint is unchanged (and for
+a paginated listing whose lists and variables are unchanged, all its pages at
+once). A build returns when the pages are written; the steps plugins defer
+(open data, removing stale pages, the search index) follow in the background.
 
 A release is fingerprinted by its source stamp. The page of the release
 itself (`article`, `page`) also covers the releases it shows (its neighbours
@@ -105,7 +108,6 @@ class PreviewSession:
         self._run_stamps = {}
         self.fingerprints = Fingerprints(self)
         self.rendered = []
-        self.removed: list[str] = []
         self.written: set[str] = set()
         self._deferred: list = []
         # Pelican memoizes rendered content per object; a reused release must
@@ -148,13 +150,7 @@ class PreviewSession:
         deleted or moved release), before the search index reads the folder."""
         for gone in sorted(self._outputs - self.written):
             self._remove(gone)
-            self.removed.append(gone)
         self._outputs = self.written
-
-    def changed(self, folder: str) -> bool:
-        """Whether this build wrote or removed a page under `folder` (of the output)."""
-        prefix = os.path.join(str(self.output), folder, "")
-        return any(path.startswith(prefix) for path in (*self.rendered, *self.removed))
 
     def _remove(self, path: str) -> None:
         self._signatures.pop(path, None)

@@ -4,10 +4,11 @@ Adds to the build, only when a preview session (arsip/preview.py, started by
 `invoke livereload`) runs it: the articles generator takes the release object
 of an unchanged file from the session's previous run instead of reading the
 file again, and hands each release it reads to the session (Pelican's reader
-cache is saved only when a file was parsed). Plugins that work
-on all releases (registry, related, taxonomies, archives) still run on every
-release, as in any build. When all is written, the pages of deleted or moved
-releases are removed. Outside a session the plugin does nothing.
+cache is saved in the background, and only when a file was parsed). Plugins
+that work on all releases (registry, related, taxonomies, archives) still run
+on every release, as in any build. When all is written, the pages of deleted
+or moved releases are removed, in the background too. Outside a session the
+plugin does nothing.
 """
 
 from __future__ import annotations
