@@ -111,7 +111,8 @@ def livereload(
     # deployed, and the server keeps serving the same folder between builds.
     def registry_files():
         folder = Path(content) / REGISTRY_DIR
-        return sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in folder.glob("*"))
+        stats = ((path.name, path.stat()) for path in folder.glob("*"))
+        return sorted((name, stat.st_mtime_ns, stat.st_size) for name, stat in stats)
 
     preview = {}
 

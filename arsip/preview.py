@@ -214,16 +214,14 @@ class PreviewSession:
         self.written.add(path)
         variables = self._variables(template)
         fingerprint = self.fingerprints.of_page(variables, context, template.environment)
-        signature = (template.name, fingerprint)
-        if self._signatures.get(path) == signature and os.path.exists(path):
-            return True
-        self._signatures[path] = signature
-        self.rendered.append(path)
-        return False
+        return self._same(path, (template.name, fingerprint))
 
     def unchanged_feed(self, path: str, elements, details: tuple) -> bool:
         self.written.add(path)
-        signature = ("feed", details, self.fingerprints.token(elements))
+        return self._same(path, ("feed", details, self.fingerprints.token(elements)))
+
+    def _same(self, path: str, signature) -> bool:
+        """Whether `path` exists as rendered from `signature`; else it is to be rendered."""
         if self._signatures.get(path) == signature and os.path.exists(path):
             return True
         self._signatures[path] = signature

@@ -37,14 +37,10 @@ from urllib.parse import quote, urlsplit
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.conftest import CHROMIUM_ARGS  # noqa: E402  (the tests' browser, one list)
+
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 BUNDLE = "pagefind"
 UNUSED_PREFIXES = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.")
 UNUSED_FILES = ("pagefind-highlight.js",)
