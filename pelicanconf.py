@@ -37,7 +37,10 @@ JINJA_ENVIRONMENT = {
     "autoescape": True,
 }
 
-READERS = {"rst": None}  # releases are Markdown only
+# Releases and pages are `.md` files only, and hidden files are never read:
+# arsip/rules.py gives every other file a decision (docs/errors.md).
+READERS = dict.fromkeys(("rst", "html", "htm", "markdown", "mkd", "mdown"))
+IGNORE_FILES = [".*"]
 # One language, so no translations: Pelican's grouping of them costs time that
 # grows with the square of the archive (plugins/release_order.py keeps its order).
 ARTICLE_TRANSLATION_ID = None

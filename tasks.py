@@ -209,23 +209,23 @@ def new(c, title, content=SETTINGS["content"]):
 
 @task(name="check", help={"json": "print the findings as a JSON list"})
 def check_content(c, content=SETTINGS["content"], json=False):
-    """Check all content without building; exit 1 on errors (warnings alone pass)."""
+    """Check all content without building, as the build does; exit 1 on errors."""
     import json as json_module
 
     from invoke.exceptions import Exit
 
-    from arsip.check import check_content as run_check
+    from arsip.problems import summary
+    from arsip.rules import check_content as run_check
+    from arsip.settings import load
 
-    problems = run_check(content)
+    problems = run_check(content, load())
     if json:
         print(json_module.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
     else:
         for problem in problems:
             print(problem)
-    errors = sum(p.level == "error" for p in problems)
-    warnings = len(problems) - errors
-    print(f"{content}: {errors} error(s), {warnings} warning(s)", file=sys.stderr)
-    if errors:
+    print(f"{content}: {summary(problems)}", file=sys.stderr)
+    if any(p.level == "error" for p in problems):
         raise Exit(code=1)
 
 

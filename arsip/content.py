@@ -1,6 +1,13 @@
-"""The release format: which metadata fields exist and how to read them.
+"""A release file as the build reads it: the one parser of the archive.
 
-See docs/content-format.md for the editors' description of the same fields.
+The build's Markdown reader (plugins/parse_once.py), `invoke check`, the preview
+session, the importer and the tests all take a file apart here, so they cannot
+disagree about what a file says. The header rules are Python-Markdown's `meta`
+extension's, applied to the text as Markdown sees it (BOM dropped, line endings
+and tabs normalised): an optional `---` fence, `Name: value` lines, indented
+continuation lines, and a blank line or a closing fence before the body.
+
+See docs/content-format.md for the editors' description of the fields.
 """
 
 from __future__ import annotations
@@ -11,7 +18,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from markdown import util as markdown_util
+from markdown.extensions.meta import BEGIN_RE, END_RE, META_MORE_RE, META_RE
 from pelican.readers import ensure_metadata_list
+
+from arsip.problems import Problem
 
 # Registry-backed list fields, in the order pages show them.
 TAXONOMY_FIELDS = ("units", "officers", "activities")
@@ -24,12 +35,12 @@ FIELD_ORDER = (
     "title", "date", "slug", "summary", "units", "officers", "activities", "places", "sources",
     "status",
 )  # fmt: skip
-# Fields Pelican itself understands; a release may use them but rarely needs to.
-PELICAN_FIELDS = ("modified", "lang", "translation", "template", "save_as", "url", "author")
+# Optional fields: a release's corrections (docs/content-format.md).
+CORRECTION_FIELDS = ("modified", "correction")
+RELEASE_FIELDS = (*FIELD_ORDER, *CORRECTION_FIELDS)
 LIST_SEPARATOR = ";"
-
-# How Python-Markdown's `meta` extension (which Pelican uses) recognises a header line.
-FIELD_LINE = re.compile(r"^[ ]{0,3}(?P<name>[A-Za-z0-9_-]+):", re.ASCII)
+# Markdown's tab width: it expands tabs before reading the header.
+TAB_LENGTH = 4
 
 
 def metadata_list(value) -> list[str]:
@@ -51,24 +62,16 @@ def format_list(values) -> str:
 
 
 @dataclass(frozen=True)
-class Problem:
-    """Something an editor must fix (error) or look at (warning), at a file's line."""
+class HeaderLine:
+    """One `Name: value` line of a header, continuation lines joined to it."""
 
-    path: Path
+    name: str  # as written
+    value: str
     line: int
-    level: str  # "error" or "warning"
-    message: str
 
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.level}: {self.message}"
-
-    def as_dict(self) -> dict:
-        return {
-            "file": str(self.path),
-            "line": self.line,
-            "level": self.level,
-            "message": self.message,
-        }
+    @property
+    def key(self) -> str:
+        return self.name.lower()
 
 
 @dataclass
@@ -76,62 +79,110 @@ class Release:
     """A release file taken apart: header fields (with their lines) and body."""
 
     path: Path
-    metadata: dict[str, str] = field(default_factory=dict)  # lowercased names
+    header: list[HeaderLine] = field(default_factory=list)  # repeats included, in order
+    metadata: dict[str, str] = field(default_factory=dict)  # lowercased names, first value
     lines: dict[str, int] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)  # field names as written
     body: str = ""
     body_line: int = 1  # line of the body's first line
+    fenced: bool = False  # the header opened with `---`
+    # Set when the header ended on a line that is neither a field nor blank:
+    # Markdown then reads that line as the body's first.
+    stray_line: int | None = None
 
     def body_lines(self):
         """(line number, text) of every body line."""
-        return enumerate(self.body.splitlines(), start=self.body_line)
+        return enumerate(self.body.split("\n"), start=self.body_line)
+
+
+def markdown_source(text: str) -> str:
+    """`text` as Python-Markdown reads it: no BOM, "\\n" line ends, tabs expanded."""
+    text = text.removeprefix("\ufeff")
+    text = text.replace(markdown_util.STX, "").replace(markdown_util.ETX, "")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").expandtabs(TAB_LENGTH)
+    return re.sub(r"(?<=\n) +\n", "\n", text)
 
 
 def parse_release(path: str | Path, text: str) -> Release:
-    """Split a release's text like Pelican's Markdown reader: header up to the first blank line."""
+    """Split a release's text exactly as Markdown's `meta` extension does."""
     release = Release(Path(path))
-    lines = text.splitlines()
-    current = None
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            release.body_line = number + 1
+    lines = markdown_source(text).split("\n")
+    number = 0
+    if lines and BEGIN_RE.match(lines[0]):
+        release.fenced = True
+        number = 1
+    current: list | None = None  # [name, [values], line] of the field being read
+    found: list[list] = []
+    while number < len(lines):
+        line = lines[number]
+        number += 1
+        if not line.strip() or END_RE.match(line):
             break
-        match = FIELD_LINE.match(line)
-        if match:
-            current = match["name"].lower()
-            release.lines.setdefault(current, number)
-            release.names.setdefault(current, match["name"])
-            release.metadata.setdefault(current, line[match.end() :].strip())
-        elif current and line[:1].isspace():  # a continuation line
-            release.metadata[current] = f"{release.metadata[current]} {line.strip()}"
-        else:
-            release.body_line = number  # no header: the whole file is body
-            break
-    else:
-        release.body_line = len(lines) + 1
-    release.body = "\n".join(lines[release.body_line - 1 :])
+        field_match = META_RE.match(line)
+        if field_match:
+            current = [field_match["key"].strip(), [field_match["value"].strip()], number]
+            found.append(current)
+            continue
+        more = META_MORE_RE.match(line)
+        if more and current:
+            current[1].append(more["value"].strip())
+            continue
+        number -= 1  # this line is the body's first
+        if found or release.fenced:
+            release.stray_line = number + 1
+        break
+    for name, values, line in found:
+        item = HeaderLine(name, " ".join(v for v in values if v), line)
+        release.header.append(item)
+        if item.key not in release.metadata:
+            release.metadata[item.key] = item.value
+            release.lines[item.key] = line
+            release.names[item.key] = name
+    release.body_line = number + 1
+    release.body = "\n".join(lines[number:]).rstrip("\n")
     return release
 
 
 def read_release(path: str | Path) -> Release:
+    """A release file for the editors' tools, which have checked it or will."""
     return parse_release(path, Path(path).read_text(encoding="utf-8", errors="replace"))
 
 
-def display_path(path: str | Path) -> str:
-    """A path as editors type it: relative to the working folder when inside it."""
+def load_release(path: str | Path, max_bytes: int) -> tuple[Release | None, list[Problem]]:
+    """Read and parse one file, or say why it cannot be read (size, encoding)."""
     path = Path(path)
     try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
-def field_lines(path: str | Path) -> dict[str, int]:
-    """Line number of each metadata field in a release's header."""
+        size = path.stat().st_size
+        if size > max_bytes:
+            return None, [
+                Problem(
+                    path,
+                    1,
+                    "error",
+                    f"file is {size / 1e6:.1f} MB, more than the {max_bytes / 1e6:g} MB a file "
+                    "may have: remove embedded images or pasted page source",
+                )
+            ]
+        data = path.read_bytes()
+    except OSError as error:  # a broken link, a link to itself, no permission
+        reason = error.strerror or type(error).__name__
+        return None, [
+            Problem(path, 1, "error", f"cannot read the file ({reason}): fix or remove it")
+        ]
     try:
-        return read_release(path).lines
-    except OSError:
-        return {}
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        return None, [
+            Problem(
+                path,
+                line,
+                "error",
+                f"not valid UTF-8 (byte {data[error.start]:#04x} at offset {error.start}): "
+                "save the file as UTF-8",
+            )
+        ]
+    return parse_release(path, text), []
 
 
 def body_fingerprint(body: str) -> str:

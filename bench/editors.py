@@ -19,11 +19,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from arsip.check import check_content  # noqa: E402
+from arsip.rules import check_content  # noqa: E402
+from arsip.settings import load as load_settings  # noqa: E402
 from arsip.dates import month_name  # noqa: E402
 from arsip.importer import import_releases  # noqa: E402
 
-RAW = ROOT.parent / "shared" / "raw-releases"
+RAW = ROOT / "tests" / "fixtures" / "raw-releases"
 OUTPUT = ROOT / "bench" / "work" / "editors.json"
 ORIGINAL_DATES = ("(8/11/2024)", "(28/11/2024)", "20 November 2024")
 
@@ -54,7 +55,7 @@ def main(count: int) -> dict:
         report = import_releases(inbox, content)
         imported = time.perf_counter() - began
         began = time.perf_counter()
-        problems = check_content(content)
+        problems = check_content(content, load_settings())
         checked = time.perf_counter() - began
         releases = len(list((content / "rilis").rglob("*.md")))
     figures = {

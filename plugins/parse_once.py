@@ -26,13 +26,13 @@ from concurrent.futures.process import BrokenProcessPool
 
 import smartypants
 from markdown import Markdown
-from markdown.extensions.meta import MetaPreprocessor
 from pelican import signals
 from pelican.plugins._utils import load_plugins
 from pelican.readers import MarkdownReader, Readers, _filter_discardable_metadata
 from pelican.utils import file_suffix, pelican_open
 from typogrify.filters import typogrify
 
+from arsip.content import parse_release
 from arsip.preview import SESSION_SETTING
 
 logger = logging.getLogger(__name__)
@@ -49,8 +49,7 @@ class TypographicMarkdownReader(MarkdownReader):
 
     Pelican's reader also builds a new Markdown parser for every file (about a
     tenth of a cold build); this one resets and reuses one parser, as Markdown
-    allows, and puts back the metadata preprocessor that Pelican's metadata
-    step removes from it.
+    allows.
     """
 
     _parser = None
@@ -67,18 +66,31 @@ class TypographicMarkdownReader(MarkdownReader):
         return content, metadata
 
     def read_markdown(self, source_path):
-        """The Markdown step alone; plugins that must see HTML before typogrify wrap it."""
-        # As pelican.readers.MarkdownReader.read, with the parser reused.
+        """The Markdown step alone; plugins that must see HTML before typogrify wrap it.
+
+        The header is read by the archive's one parser (arsip.content), the
+        very one `invoke check` reads; Markdown converts the body only.
+        """
         if self._parser is None:
             self._parser = Markdown(**self.settings["MARKDOWN"])
+            if "meta" in self._parser.preprocessors:
+                self._parser.preprocessors.deregister("meta")
         self._md = self._parser.reset()
-        if "meta" not in self._md.preprocessors:
-            self._md.preprocessors.register(MetaPreprocessor(self._md), "meta", 27)
         self._source_path = source_path
         with pelican_open(source_path) as text:
-            content = self._md.convert(text)
-        metadata = self._parse_metadata(self._md.Meta) if hasattr(self._md, "Meta") else {}
-        return content, metadata
+            release = parse_release(source_path, text)
+        content = self._md.convert(release.body)
+        return content, self._metadata(release.metadata)
+
+    def _metadata(self, fields: dict[str, str]) -> dict:
+        # As pelican.readers.MarkdownReader._parse_metadata, for one value per field.
+        metadata = {}
+        for name, value in fields.items():
+            if name in self.settings["FORMATTED_FIELDS"]:
+                self._md.reset()
+                value = self._md.convert(value)
+            metadata[name] = self.process_metadata(name, value)
+        return metadata
 
     def typogrify(self, text):
         # As pelican.readers.Readers.read_file does it.

@@ -6,20 +6,21 @@ person, with the rank and post in force on the release's date), and
 `article.places`/`article.sources` as lists. The registry of the content
 folder is in the context as `registry`.
 
-A name the registry does not know stops the build with every such problem
-listed as `file:line: unknown officer "X" (did you mean "Y"?)`.
+Names the registry does not know never get here: plugins/release_checks.py
+stops the build on them first, with the same messages.
 """
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 from pelican import signals
 from pelican.urlwrappers import URLWrapper
 
-from arsip.content import LIST_FIELDS, TAXONOMY_FIELDS, display_path, field_lines, metadata_list
+from arsip.content import LIST_FIELDS, TAXONOMY_FIELDS, metadata_list, read_release
 from arsip.preview import SESSION_SETTING
+from arsip.problems import ContentError, Problem, report
 from arsip.registry import KINDS, Entry, Registry, RegistryError, UnknownName
 
 # URL settings per taxonomy, following Pelican's <NAME>_URL / <NAME>_SAVE_AS.
@@ -77,18 +78,6 @@ class OfficerRole:
         return " ".join(p for p in (self.rank, self.officer.name) if p)
 
 
-class ResolutionError(Exception):
-    """Releases name things the registry does not know."""
-
-    exitcode = 1
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        # One unwrapped line per problem, so editors' tools can jump to file:line.
-        sys.stderr.write("".join(f"{problem}\n" for problem in problems))
-        super().__init__(f"{len(problems)} problem(s) in the content, listed above")
-
-
 def set_defaults(pelican):
     for key, value in DEFAULT_SETTINGS.items():
         pelican.settings.setdefault(key, value)
@@ -128,8 +117,8 @@ def resolve_releases(generator):
             terms = _load_terms(generator.settings)
         else:  # a preview session holds the registry fixed (arsip/preview.py)
             terms = session.constant("registry", lambda: _load_terms(generator.settings))
-    except RegistryError as error:
-        raise ResolutionError(error.problems) from None
+    except RegistryError as error:  # plugins/release_checks.py has reported it
+        raise ContentError(error.problems) from None
     registry = terms.registry
     problems: list[str] = []
     for article in (*generator.articles, *generator.drafts):
@@ -140,8 +129,9 @@ def resolve_releases(generator):
         if not found:
             setattr(article, RESOLVED_BY, terms)
         problems.extend(found)
-    if problems:
-        raise ResolutionError(problems)
+    if problems:  # only if the registry changed since the check, in a preview session
+        report(problems)
+        raise ContentError(problems)
     generator.context["registry"] = registry
     generator.context["terms"] = terms
 
@@ -164,9 +154,10 @@ def _resolve(article, terms: _Terms) -> list[str]:
                     resolved.append(terms(field, terms.resolve(field, value)))
             except UnknownName as error:
                 if lines is None:
-                    lines = field_lines(article.source_path)
-                where = f"{display_path(article.source_path)}:{lines.get(field, 1)}"
-                problems.append(f"{where}: {error}")
+                    lines = read_release(article.source_path).lines
+                problems.append(
+                    Problem(Path(article.source_path), lines.get(field, 1), "error", str(error))
+                )
         setattr(article, field, _unique(resolved))
     for field in LIST_FIELDS:
         setattr(article, field, metadata_list(article.metadata.get(field)))

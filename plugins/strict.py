@@ -13,21 +13,11 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 
 from pelican import signals
 
-
-class ErrorsLogged(Exception):
-    """Pelican logged errors: the site it built is missing something."""
-
-    exitcode = 1
-
-    def __init__(self, messages: list[str]):
-        self.messages = messages
-        super().__init__(
-            f"{len(messages)} error(s) during the build, the site would be incomplete:\n"
-            + "\n".join(messages)
-        )
+from arsip.problems import ContentError, Problem, report
 
 
 class _ErrorCollector(logging.Handler):
@@ -60,7 +50,10 @@ def start_collecting(pelican):
 def fail_on_errors(pelican):
     messages, collector.messages = collector.messages, []
     if messages:
-        raise ErrorsLogged(messages)
+        where = Path(pelican.settings["PATH"])
+        problems = [Problem(where, 1, "error", message) for message in messages]
+        report(problems)
+        raise ContentError(problems)
 
 
 def register():

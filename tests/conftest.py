@@ -13,7 +13,8 @@ from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
-RAW_RELEASES = ROOT.parent / "shared" / "raw-releases"
+# The three seed releases as the office received them: the project's own material.
+RAW_RELEASES = ROOT / "tests" / "fixtures" / "raw-releases"
 
 
 @dataclass

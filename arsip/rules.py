@@ -1,0 +1,706 @@
+"""Every rule about a content folder, each written once with its severity.
+
+The build (plugins/release_checks.py) and `invoke check` both call
+`check_content`, so they report the same findings, line for line, for any
+input; the build stops on any error. Each file under the content folder gets
+a decision here: read and checked, skipped with a note (editors' lock files,
+OS debris), or an error. docs/errors.md lists every case.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from posixpath import normpath
+from urllib.parse import urljoin, urlsplit
+
+from arsip.content import (
+    LIST_FIELDS,
+    RELEASE_FIELDS,
+    REQUIRED_FIELDS,
+    STATUSES,
+    TAXONOMY_FIELDS,
+    Release,
+    body_fingerprint,
+    load_release,
+    metadata_list,
+)
+from arsip.dates import DateProblem, find_date, parse_metadata_date
+from arsip.problems import Problem, sort_key
+from arsip.registry import (
+    DEGREE_RE,
+    KINDS,
+    REGISTRY_DIR,
+    SLUG_RE,
+    Registry,
+    RegistryError,
+    UnknownName,
+)
+
+# Fields through which a file would choose where or how Pelican writes it.
+STEERING_FIELDS = frozenset({
+    "save_as", "url", "template", "lang", "translation", "category", "author", "authors",
+    "tags", "translation_id", "page_order", "override_save_as", "css", "js",
+})  # fmt: skip
+PAGE_FIELDS = ("title", "slug", "summary", "status", "template", "save_as", "url")
+PAGE_STATUSES = ("published", "hidden", "draft")
+PAGE_TEMPLATES = ("page", "notfound")
+MAX_SLUG_LENGTH = 100
+# First URL segments the archive writes itself (besides those its URL settings
+# name): the search page, open data, statistics, theme assets, the search index.
+GENERATED_SEGMENTS = ("cari", "data", "statistik", "theme", "pagefind", "halaman", "feeds")
+REGISTRY_FILES = tuple(kind.file for kind in KINDS.values())
+
+# Files nobody means to publish: editors' lock and backup files, OS debris.
+DEBRIS = re.compile(
+    r"^(?:\.#.*|.*~|\..*\.sw[a-p]|~\$.*|\.~lock\..*#|\.DS_Store|\._.*|Thumbs\.db|desktop\.ini"
+    r"|\.directory|\.gitkeep|\.keep)$",
+    re.IGNORECASE,
+)
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown", ".mdwn", ".txt", ".html", ".htm")
+# C0 and C1 control characters other than tab and line feed: invisible, and
+# some end the text early in other programs.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+# Pelican's link syntax for another source file: [teks]({filename}/rilis/2024/x.md)
+FILE_LINK = re.compile(r"^\{(?:filename|static|attach)\}(?P<path>.*)$")
+MARKDOWN_LINK = re.compile(r"!?\[[^\]]*\]\(\s*<?(?P<target>[^)\s>]+)>?(?:\s+[\"'][^)]*[\"'])?\s*\)")
+REFERENCE_LINK = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(?P<target>\S+?)>?(?:\s|$)")
+HTML_LINK = re.compile(r"\b(?:href|src)\s*=\s*[\"'](?P<target>[^\"']+)[\"']", re.IGNORECASE)
+MARKUP = re.compile(r"(?<=\])\([^)]*\)|<[^>]+>")
+SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+@dataclass
+class Document:
+    """A release or page that could be read, with its kind and the problems found in it."""
+
+    release: Release
+    is_release: bool
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def path(self) -> Path:
+        return self.release.path
+
+
+class Findings:
+    """The problems of one file, placed at a field's line or at a given line."""
+
+    def __init__(self, release: Release):
+        self.release = release
+        self.problems: list[Problem] = []
+
+    def at_field(self, name: str, level: str, message: str) -> None:
+        self.at(self.release.lines.get(name, 1), level, message)
+
+    def at(self, line: int, level: str, message: str) -> None:
+        self.problems.append(Problem(self.release.path, line, level, message))
+
+
+# -- the folder ----------------------------------------------------------------------
+
+
+def check_content(
+    content_dir: str | Path,
+    settings: dict,
+    registry: Registry | None = None,
+    per_file: Callable | None = None,
+) -> list[Problem]:
+    """Every problem in a content folder, sorted by file and line.
+
+    `per_file(path, compute)` may return a remembered result of `compute()` for
+    a file that has not changed (the preview session's).
+    """
+    content_dir = Path(content_dir)
+    problems: list[Problem] = []
+    if registry is None:
+        try:
+            registry = Registry.load(content_dir)
+        except RegistryError as error:
+            problems += [registry_problem(text) for text in error.problems]
+    release_roots = [content_dir / folder for folder in settings["ARTICLE_PATHS"]]
+    page_roots = [content_dir / folder for folder in settings["PAGE_PATHS"]]
+    documents: list[Document] = []
+    for path, is_release in _decide_files(content_dir, release_roots, page_roots, problems):
+
+        def compute(path=path, is_release=is_release):
+            return _check_file(path, is_release, settings, registry)
+
+        document = per_file(path, compute) if per_file else compute()
+        if isinstance(document, Document):
+            problems += document.problems
+            documents.append(document)
+        else:
+            problems += document
+    releases = [d.release for d in documents if d.is_release]
+    pages = [d.release for d in documents if not d.is_release]
+    problems += _duplicates(releases, "slug")
+    problems += _duplicates(pages, "slug")
+    problems += _same_text(releases)
+    urls = site_urls(releases, pages, registry, settings)
+    for document in documents:
+        problems += check_links(document.release, content_dir, urls, own_url(document, settings))
+    return sorted(problems, key=sort_key)
+
+
+def registry_problem(text) -> Problem:
+    if isinstance(text, Problem):
+        return text
+    match = re.match(r"^(?P<path>.+?):(?P<line>\d+): (?:error: )?(?P<message>.*)$", text, re.S)
+    if not match:
+        return Problem(Path(REGISTRY_DIR), 1, "error", text)
+    return Problem(Path(match["path"]), int(match["line"]), "error", match["message"])
+
+
+def _decide_files(content_dir: Path, release_roots, page_roots, problems):
+    """(path, is_release) of every file to read; a problem or note for every other file."""
+    content_real = os.path.realpath(content_dir)
+    for path in walk_files(content_dir, problems):
+        real = os.path.realpath(path)
+        if os.path.islink(path) and not (real + os.sep).startswith(content_real + os.sep):
+            problems.append(
+                Problem(
+                    path,
+                    1,
+                    "error",
+                    f"symbolic link to {real}, outside the content folder: "
+                    "copy the file into the folder instead",
+                )
+            )
+            continue
+        name = path.name
+        if DEBRIS.match(name):
+            problems.append(Problem(path, 1, "note", "skipped: an editor's or the system's file"))
+            continue
+        release_root = next((r for r in release_roots if r in path.parents), None)
+        page_root = next((r for r in page_roots if r in path.parents), None)
+        if release_root is None and page_root is None:
+            if path.parent == content_dir / REGISTRY_DIR:
+                if name not in REGISTRY_FILES:
+                    problems.append(
+                        Problem(
+                            path,
+                            1,
+                            "warning",
+                            f"not read: the registry is {', '.join(REGISTRY_FILES)}; "
+                            "move the entries into one of them",
+                        )
+                    )
+                continue
+            problems.append(
+                Problem(
+                    path,
+                    1,
+                    "note",
+                    "skipped: outside the folders the archive reads "
+                    f"({', '.join(str(r.relative_to(content_dir)) for r in (*release_roots, *page_roots))}"
+                    f", {REGISTRY_DIR})",
+                )
+            )
+            continue
+        what = "release" if release_root else "page"
+        if name.startswith("."):
+            problems.append(
+                Problem(
+                    path,
+                    1,
+                    "error",
+                    f"hidden {what} file: rename it without the leading dot, or delete it",
+                )
+            )
+        elif path.suffix == ".md":
+            yield path, release_root is not None
+        elif path.suffix.lower() in MARKDOWN_SUFFIXES:
+            hint = (
+                "raw text is imported with `invoke import`"
+                if path.suffix.lower() == ".txt"
+                else f"rename it to {path.stem}.md"
+            )
+            problems.append(
+                Problem(path, 1, "error", f"a {what} must be a .md file: {hint}, or move it out")
+            )
+        else:
+            problems.append(
+                Problem(
+                    path,
+                    1,
+                    "error",
+                    f"not a {what} (only .md files are read here): move it out of "
+                    f"{(release_root or page_root).relative_to(content_dir)}/",
+                )
+            )
+
+
+def walk_files(root: str | Path, problems: list[Problem]) -> list[Path]:
+    """Every file under `root`, following links but never reading a folder twice.
+
+    A link loop (`rilis/x -> ..`) would otherwise make Pelican read every
+    release again at each level, and a second link to a folder reads it twice.
+    """
+    files = []
+    seen = {os.path.realpath(root)}
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+        dirnames.sort()
+        for name in list(dirnames):
+            if name.startswith("."):  # Pelican skips hidden folders (IGNORE_FILES)
+                problems.append(Problem(Path(dirpath, name), 1, "note", "skipped: hidden folder"))
+                dirnames.remove(name)
+                continue
+            target = os.path.realpath(os.path.join(dirpath, name))
+            if target in seen or os.path.realpath(dirpath).startswith(target + os.sep):
+                problems.append(
+                    Problem(
+                        Path(dirpath, name),
+                        1,
+                        "error",
+                        f"symbolic link to {target}, which is already read "
+                        "(a link loop or a second path to it): remove the link",
+                    )
+                )
+                dirnames.remove(name)
+            else:
+                seen.add(target)
+        files.extend(Path(dirpath, name) for name in filenames)
+    return sorted(files)
+
+
+def _check_file(path: Path, is_release: bool, settings, registry) -> Document | list[Problem]:
+    release, problems = load_release(path, settings["RELEASE_MAX_BYTES"])
+    if release is None:
+        return problems
+    findings = Findings(release)
+    if not release.header and not release.body.strip():
+        findings.at(1, "error", "empty file: write the release or delete the file")
+        return Document(release, is_release, findings.problems)
+    _check_shape(release, findings, RELEASE_FIELDS if is_release else PAGE_FIELDS)
+    if is_release:
+        check_release(release, settings, registry, findings)
+    else:
+        _check_page(release, settings, findings)
+    return Document(release, is_release, findings.problems)
+
+
+# -- one file ------------------------------------------------------------------------
+
+
+def _check_shape(release: Release, findings: Findings, known: tuple[str, ...]) -> None:
+    """The header as Markdown reads it: fields, repeats, where it ends; control characters."""
+    if not release.header:
+        findings.at(
+            1,
+            "error",
+            "a file starts with header lines like `Title: ...`, then a blank line, then the text",
+        )
+    if release.stray_line:
+        line = release.body.split("\n", 1)[0].strip()
+        findings.at(
+            release.stray_line,
+            "error",
+            f"not a header line: {line[:60]!r}: write it as `Name: value`, "
+            "or leave a blank line between the header and the text",
+        )
+    first: dict[str, int] = {}
+    for item in release.header:
+        if item.key in first:
+            findings.at(
+                item.line,
+                "error",
+                f"field `{item.name}` appears again (first on line {first[item.key]}): keep one",
+            )
+            continue
+        first[item.key] = item.line
+        if item.key in known:
+            continue
+        if item.key in STEERING_FIELDS:
+            findings.at(
+                item.line,
+                "error",
+                f"`{item.name}:` is not allowed here: the archive decides where and how a file "
+                "is written; remove the line",
+            )
+        else:
+            close = difflib.get_close_matches(item.key, known, n=1)
+            hint = f" (did you mean `{close[0].capitalize()}:`?)" if close else ""
+            findings.at(
+                item.line,
+                "error",
+                f"unknown field `{item.name}:`{hint}: fix its name or remove the line",
+            )
+    for number, text in enumerate(release_text_lines(release), start=1):
+        found = CONTROL.search(text)
+        if found:
+            findings.at(
+                number,
+                "error",
+                f"control character U+{ord(found.group()):04X} in the text: delete it",
+            )
+
+
+def release_text_lines(release: Release) -> list[str]:
+    """The file's lines as parsed, header and body, numbered from 1."""
+    header = {item.line: f"{item.name}: {item.value}" for item in release.header}
+    lines = [header.get(number, "") for number in range(1, release.body_line)]
+    return lines + release.body.split("\n")
+
+
+def check_release(release: Release, settings, registry, findings: Findings) -> None:
+    metadata = release.metadata
+    for name in REQUIRED_FIELDS:
+        if name not in metadata:
+            findings.at(1, "error", f"missing `{name.capitalize()}:`: add it to the header")
+        elif not metadata[name].strip():
+            findings.at_field(name, "error", f"`{name.capitalize()}:` is empty: fill it in")
+    when = _checked_date(release, "date", settings, findings)
+    if "modified" in metadata:
+        modified = _checked_date(release, "modified", settings, findings)
+        if modified and when and modified < when:
+            findings.at_field(
+                "modified",
+                "error",
+                f"`Modified:` {modified:%Y-%m-%d %H:%M} is before `Date:`: "
+                "a release is corrected after it is published",
+            )
+    status = metadata.get("status", "").strip()
+    if status and status.lower() not in STATUSES:
+        findings.at_field(
+            "status", "error", f'unknown status "{status}": use one of {", ".join(STATUSES)}'
+        )
+    _check_slug(release, findings)
+    if registry is not None:
+        _check_names(release, registry, findings)
+    if metadata and not release.body.strip():
+        findings.at(
+            release.body_line, "error", "empty body: add the release's text below the header"
+        )
+    if when:
+        _check_date_in_text(release, when.date(), findings)
+
+
+def _checked_date(release: Release, name: str, settings, findings) -> datetime.datetime | None:
+    value = release.metadata.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        when = parse_metadata_date(value)
+    except DateProblem as error:
+        findings.at_field(name, "error", str(error))
+        return None
+    first, last = settings["RELEASE_YEARS"]
+    if not first <= when.year <= last:
+        findings.at_field(
+            name,
+            "error",
+            f'date "{value}" is outside {first}-{last}, the years this archive holds: '
+            "check the year",
+        )
+        return None
+    return when
+
+
+def _check_slug(release: Release, findings: Findings) -> None:
+    slug = release.metadata.get("slug", "").strip()
+    if not slug:
+        return
+    if not SLUG_RE.match(slug):
+        findings.at_field(
+            "slug",
+            "error",
+            f'slug "{slug}" must be lowercase letters a-z, digits and single hyphens '
+            "(like patroli-malam-menteng)",
+        )
+    elif len(slug) > MAX_SLUG_LENGTH:
+        findings.at_field(
+            "slug",
+            "error",
+            f"slug is {len(slug)} characters, more than {MAX_SLUG_LENGTH}: shorten it",
+        )
+
+
+def _check_page(release: Release, settings, findings: Findings) -> None:
+    metadata = release.metadata
+    if not metadata.get("title", "").strip():
+        findings.at_field("title", "error", "missing `Title:`: add it to the header")
+    status = metadata.get("status", "published").strip().lower()
+    if status not in PAGE_STATUSES:
+        findings.at_field(
+            "status", "error", f'unknown status "{status}": use one of {", ".join(PAGE_STATUSES)}'
+        )
+    _check_slug(release, findings)
+    slug = metadata.get("slug", "").strip()
+    if slug in reserved_segments(settings):
+        findings.at_field(
+            "slug", "error", f'slug "{slug}" is a section of the archive: choose another'
+        )
+    template = metadata.get("template")
+    if template is not None and template.strip() not in PAGE_TEMPLATES:
+        findings.at_field(
+            "template",
+            "error",
+            f'unknown page template "{template}": use one of {", ".join(PAGE_TEMPLATES)}',
+        )
+    for name in ("save_as", "url"):
+        value = metadata.get(name)
+        if value is not None and not re.fullmatch(r"[a-z0-9][a-z0-9-]*\.html", value.strip()):
+            findings.at_field(
+                name,
+                "error",
+                f"`{release.names[name]}:` must be a file name at the top of the site, "
+                "like 404.html",
+            )
+        elif value is not None and value.strip() == "index.html":
+            findings.at_field(name, "error", "index.html is the home page: choose another name")
+
+
+def reserved_segments(settings) -> set[str]:
+    """First path segments of every page the archive writes itself."""
+    patterns = [settings.get(name) or "" for name in settings if name.endswith("_SAVE_AS")]
+    patterns += [settings.get("FEED_ALL_ATOM") or ""]
+    patterns += [kind.url_setting("SAVE_AS", settings) for kind in KINDS.values()]
+    found = {pattern.split("/", 1)[0] for pattern in patterns if "/" in pattern}
+    return (found | set(GENERATED_SEGMENTS)) - {"{slug}"}
+
+
+def _check_date_in_text(release: Release, when: datetime.date, findings: Findings) -> None:
+    """The date the text gives first should be the `Date:` field's (same parser as import)."""
+    for line, text in paragraphs(release):
+        try:
+            found = find_date(text, context_year=when.year)
+        except DateProblem as error:
+            findings.at(line, "warning", f"{error} (in the text)")
+            return
+        if found:
+            if found.date != when:
+                findings.at(
+                    line,
+                    "warning",
+                    f'the text says "{found.text}" but `Date:` is {when:%Y-%m-%d}: '
+                    "check which is right",
+                )
+            return
+
+
+def _check_names(release: Release, registry: Registry, findings: Findings) -> None:
+    from arsip.importer import find_names  # the importer's scanner, shared
+
+    named: dict[str, set[str]] = {kind: set() for kind in KINDS}
+    for kind in TAXONOMY_FIELDS:
+        value = release.metadata.get(kind, "")
+        if kind == "officers" and "," in value and ";" not in value:
+            pieces = metadata_list(value)
+            if any(DEGREE_RE.match(p.replace(" ", "")) for p in pieces):
+                findings.at_field(
+                    kind,
+                    "error",
+                    "separate officers with ';': with commas only, degrees are read as officers",
+                )
+                continue
+        for item in metadata_list(value):
+            try:
+                named[kind].add(registry.resolve(kind, item).slug)
+            except UnknownName as error:
+                findings.at_field(kind, "error", str(error))
+    for name in LIST_FIELDS:
+        if name in release.metadata and not metadata_list(release.metadata[name]):
+            findings.at_field(name, "error", f"`{name.capitalize()}:` lists nothing: fill it in")
+    found = find_names(registry, paragraphs(release))
+    for kind in ("units", "officers"):
+        for item in found[kind]:
+            field_name = kind.capitalize()
+            if item.entry and item.entry.slug not in named[kind]:
+                message = (
+                    f'{KINDS[kind].singular} "{item.text}" is named in the text '
+                    f"but not in `{field_name}:`"
+                )
+            elif item.entry is None and kind == "officers":
+                message = (
+                    f'officer "{item.text}" is named in the text but not in the registry: '
+                    f"add them to {REGISTRY_DIR}/{KINDS[kind].file} and to `{field_name}:`"
+                )
+            else:
+                continue
+            findings.at(item.line, "warning", message)
+
+
+def paragraphs(release: Release) -> list[tuple[int, str]]:
+    """Body paragraphs (consecutive non-blank lines) with their first line's number.
+
+    Link targets and HTML tags are left out: "/satuan/polsek-menteng/" names no one.
+    """
+    found, current, start = [], [], 0
+    for number, line in release.body_lines():
+        line = MARKUP.sub(" ", line)
+        if line.strip():
+            if not current:
+                start = number
+            current.append(line.strip())
+        elif current:
+            found.append((start, " ".join(current)))
+            current = []
+    if current:
+        found.append((start, " ".join(current)))
+    return found
+
+
+# -- across files --------------------------------------------------------------------
+
+
+def _duplicates(documents: list[Release], name: str) -> list[Problem]:
+    problems = []
+    owners: dict[str, Release] = {}
+    for document in documents:
+        value = document.metadata.get(name, "").strip()
+        if not value:
+            continue
+        first = owners.setdefault(value, document)
+        if first is not document:
+            problems.append(
+                Problem(
+                    document.path,
+                    document.lines[name],
+                    "error",
+                    f'{name} "{value}" is already used by {first.path}:{first.lines[name]}: '
+                    f"give one of them another {name}",
+                )
+            )
+    return problems
+
+
+def _same_text(releases: list[Release]) -> list[Problem]:
+    problems = []
+    bodies: dict[str, Release] = {}
+    for release in releases:
+        if not release.body.strip():
+            continue
+        first = bodies.setdefault(body_fingerprint(release.body), release)
+        if first is not release:
+            problems.append(
+                Problem(
+                    release.path,
+                    release.body_line,
+                    "error",
+                    f"same text as {first.path}: the release was imported twice; "
+                    "delete one of them",
+                )
+            )
+    return problems
+
+
+# -- links ---------------------------------------------------------------------------
+
+
+def site_urls(releases, pages, registry, settings) -> set[str]:
+    """The paths of the pages a build would write, as "/rilis/2024/11/slug/"."""
+    urls = {"/", "/" + settings["ARCHIVES_URL"]}
+    for release in releases:
+        url = _release_url(release, settings)
+        if url:
+            urls.add(url)
+        when = _date(release)
+        if when and release.metadata.get("status", "").strip().lower() == "published":
+            urls.add("/" + settings["YEAR_ARCHIVE_URL"].format(date=when))
+            urls.add("/" + settings["MONTH_ARCHIVE_URL"].format(date=when))
+    for page in pages:
+        url = _page_url(page, settings)
+        if url:
+            urls.add(url)
+    if registry is not None:
+        for kind in KINDS.values():
+            pattern = kind.url_setting("URL", settings)
+            urls.add(f"/{kind.label}/")
+            feed = kind.url_setting("FEED_ATOM", settings)
+            for entry in registry.all(kind.key):
+                urls.update(
+                    {"/" + pattern.format(slug=entry.slug), "/" + feed.format(slug=entry.slug)}
+                )
+    return urls
+
+
+def _date(release: Release) -> datetime.datetime | None:
+    try:
+        return parse_metadata_date(release.metadata.get("date", ""))
+    except DateProblem:
+        return None
+
+
+def own_url(document: Document, settings) -> str | None:
+    if document.is_release:
+        return _release_url(document.release, settings)
+    return _page_url(document.release, settings)
+
+
+def _release_url(release: Release, settings) -> str | None:
+    slug = release.metadata.get("slug", "").strip()
+    if not slug:
+        return None
+    if release.metadata.get("status", "").strip().lower() == "draft":
+        return "/" + settings["DRAFT_URL"].format(slug=slug)
+    when = _date(release)
+    return "/" + settings["ARTICLE_URL"].format(slug=slug, date=when) if when else None
+
+
+def _page_url(page: Release, settings) -> str | None:
+    if page.metadata.get("url"):
+        return "/" + page.metadata["url"].strip().lstrip("/")
+    slug = page.metadata.get("slug", "").strip()
+    return "/" + settings["PAGE_URL"].format(slug=slug) if slug else None
+
+
+def check_links(document: Release, content_dir: Path, urls: set[str], url) -> list[Problem]:
+    problems = []
+    in_code = False
+    for number, line in document.body_lines():
+        if line.lstrip().startswith(("```", "~~~")):
+            in_code = not in_code
+        if in_code or line.startswith("    "):
+            continue
+        text = re.sub(r"`[^`]*`", "", line)
+        targets = [m["target"] for m in MARKDOWN_LINK.finditer(text)]
+        targets += [m["target"] for m in HTML_LINK.finditer(text)]
+        reference = REFERENCE_LINK.match(text)
+        if reference:
+            targets.append(reference["target"])
+        for target in targets:
+            reason = _broken(target, document.path, content_dir, urls, url)
+            if reason:
+                problems.append(
+                    Problem(document.path, number, "error", f'broken link "{target}": {reason}')
+                )
+    return problems
+
+
+def _broken(target: str, source: Path, content_dir: Path, urls: set[str], url) -> str | None:
+    if SCHEME.match(target) or target.startswith(("#", "//")):
+        return None
+    if target.startswith("{index}"):
+        return None
+    file_link = FILE_LINK.match(target)
+    if file_link:
+        path = urlsplit(file_link["path"]).path
+        resolved = content_dir / path.lstrip("/") if path.startswith("/") else source.parent / path
+        if not resolved.is_file():
+            return (
+                f"no file {resolved}: fix the path "
+                "(from the content folder, e.g. {filename}/rilis/2024/x.md)"
+            )
+        return None
+    if target.startswith("{"):
+        return (
+            "this archive has no tag, category or author pages: link to a unit, officer or activity"
+        )
+    path = urlsplit(urljoin(url or "/", target)).path
+    path = normpath(path) + ("/" if path.endswith("/") else "")
+    path = re.sub(r"index\.html$", "", path)
+    path = re.sub(r"halaman/\d+/$", "", path)  # a listing's later pages
+    if path.startswith(tuple(f"/{segment}/" for segment in GENERATED_SEGMENTS)):
+        return None
+    if path in urls or path + "/" in urls:
+        return None
+    return (
+        f"no page {path} in the archive: fix the address or link the source file with {{filename}}"
+    )
