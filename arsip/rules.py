@@ -47,6 +47,8 @@ STEERING_FIELDS = frozenset({
     "save_as", "url", "template", "lang", "translation", "category", "author", "authors",
     "tags", "translation_id", "page_order", "override_save_as", "css", "js",
 })  # fmt: skip
+# What even a draft needs: the build places it by these.
+DRAFT_REQUIRED = ("title", "date", "slug", "status")
 PAGE_FIELDS = ("title", "slug", "summary", "status", "template", "save_as", "url")
 PAGE_STATUSES = ("published", "hidden", "draft")
 PAGE_TEMPLATES = ("page", "notfound")
@@ -351,11 +353,14 @@ def release_text_lines(release: Release) -> list[str]:
 
 def check_release(release: Release, settings, registry, findings: Findings) -> None:
     metadata = release.metadata
+    # A draft is previewed while it is written; it must be complete to be published.
+    draft = metadata.get("status", "").strip().lower() == "draft"
     for name in REQUIRED_FIELDS:
+        level = "warning" if draft and name not in DRAFT_REQUIRED else "error"
         if name not in metadata:
-            findings.at(1, "error", f"missing `{name.capitalize()}:`: add it to the header")
+            findings.at(1, level, f"missing `{name.capitalize()}:`: add it to the header")
         elif not metadata[name].strip():
-            findings.at_field(name, "error", f"`{name.capitalize()}:` is empty: fill it in")
+            findings.at_field(name, level, f"`{name.capitalize()}:` is empty: fill it in")
     when = _checked_date(release, "date", settings, findings)
     if "modified" in metadata:
         modified = _checked_date(release, "modified", settings, findings)
@@ -376,7 +381,9 @@ def check_release(release: Release, settings, registry, findings: Findings) -> N
         _check_names(release, registry, findings)
     if metadata and not release.body.strip():
         findings.at(
-            release.body_line, "error", "empty body: add the release's text below the header"
+            release.body_line,
+            "warning" if draft else "error",
+            "empty body: add the release's text below the header",
         )
     if when:
         _check_date_in_text(release, when.date(), findings)
@@ -505,8 +512,9 @@ def _check_names(release: Release, registry: Registry, findings: Findings) -> No
                 named[kind].add(registry.resolve(kind, item).slug)
             except UnknownName as error:
                 findings.at_field(kind, "error", str(error))
-    for name in LIST_FIELDS:
-        if name in release.metadata and not metadata_list(release.metadata[name]):
+    for name in (*TAXONOMY_FIELDS, *LIST_FIELDS):
+        value = release.metadata.get(name, "")
+        if value.strip() and not metadata_list(value):
             findings.at_field(name, "error", f"`{name.capitalize()}:` lists nothing: fill it in")
     found = find_names(registry, paragraphs(release))
     for kind in ("units", "officers"):

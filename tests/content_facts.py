@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from arsip.content import metadata_list
+from arsip.content import metadata_list, read_release
 from arsip.registry import Registry
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -32,13 +32,7 @@ class ReleaseFacts:
 
 
 def read_header(path: Path) -> dict[str, str]:
-    header = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            break
-        name, _, value = line.partition(":")
-        header[name.strip().lower()] = value.strip()
-    return header
+    return read_release(path).metadata
 
 
 def _unique(items):

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from conftest import CONTENT, ROOT
 
-from arsip.check import check_content
+from arsip.rules import check_content as check_folder
+from arsip.settings import load
 
 NGOPI = "rilis/2024/2024-11-08-ngopi-kamtibmas-polsek-menteng.md"
 COOLING = "rilis/2024/2024-11-20-cooling-system-bhabinkamtibmas-cegah-tawuran.md"
@@ -43,12 +44,12 @@ def run_check(content: Path, *extra) -> subprocess.CompletedProcess:
 def findings(content: Path) -> list[tuple[str, int, str, str]]:
     return [
         (str(p.path.relative_to(content)), p.line, p.level, p.message)
-        for p in check_content(content)
+        for p in check_folder(content, load())
     ]
 
 
 def test_the_real_content_is_clean():
-    problems = check_content(CONTENT)
+    problems = check_folder(CONTENT, load())
     assert [p for p in problems if p.level == "error"] == []
     hand_made = {CONTENT / p for p in (NGOPI, COOLING, PATROLI)}
     assert [p for p in problems if p.path in hand_made] == []  # not even a warning
@@ -122,7 +123,7 @@ def test_mistakes_are_reported_with_file_line_and_message(content_copy):
             copy,
             3,
             "error",
-            'slug "cooling-system-bhabinkamtibmas-cegah-tawuran-kampung-rawa" is also used by '
+            'slug "cooling-system-bhabinkamtibmas-cegah-tawuran-kampung-rawa" is already used by '
             f"{cooling}:3: give one of them another slug",
         ),
         (
@@ -143,7 +144,7 @@ def test_mistakes_are_reported_with_file_line_and_message(content_copy):
             "rilis/2024/2024-11-22-kosong.md",
             9,
             "error",
-            'status "terbit" must be one of: published, draft',
+            'unknown status "terbit": use one of published, draft',
         ),
         (
             "rilis/2024/2024-11-22-kosong.md",
@@ -152,7 +153,12 @@ def test_mistakes_are_reported_with_file_line_and_message(content_copy):
             "empty body: add the release's text below the header",
         ),
         (PATROLI, 1, "error", "missing `Summary:`: add it to the header"),
-        (PATROLI, 4, "warning", "unknown field `Ringkasan:`: it is ignored"),
+        (
+            PATROLI,
+            4,
+            "error",
+            "unknown field `Ringkasan:`: fix its name or remove the line",
+        ),
         (
             PATROLI,
             line_of(patroli, "Kamis (28/11/2024)"),
@@ -203,7 +209,7 @@ def test_warnings_alone_pass(content_copy):
 def test_registry_errors_point_at_the_registry(content_copy):
     units = content_copy / "registry" / "units.yaml"
     units.write_text(units.read_text() + "\n- slug: Polsek Gambir\n  name: Polsek Gambir\n")
-    problems = check_content(content_copy)
+    problems = check_folder(content_copy, load())
     assert [(p.path, p.level) for p in problems] == [(units, "error")]
     assert (
         'slug "Polsek Gambir" must be lowercase letters, digits and hyphens' in problems[0].message

@@ -6,21 +6,24 @@ reports how many examples each property tried.
 from __future__ import annotations
 
 import re
+import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import CONTENT, ROOT
+from conftest import CONTENT, ROOT, run_pelican
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from markdown import Markdown
 from pelican import Pelican
 from pelican.readers import Readers
 from pelican.settings import read_settings
 
-from arsip.checks import check_release, read_header
-from arsip.content import field_lines, metadata_list
+from arsip.content import metadata_list, parse_release
 from arsip.registry import Registry, UnknownName, normalize
+from arsip.rules import check_content
+from arsip.settings import load
 from plugins.sanitize import ALLOWED_TAGS, clean_html
 
 EXAMPLES = settings(
@@ -28,6 +31,7 @@ EXAMPLES = settings(
 )
 
 REGISTRY = Registry.load(CONTENT)
+SETTINGS = load()
 KIND_ENTRIES = [(kind, entry) for kind in ("units", "activities") for entry in REGISTRY.all(kind)]
 OFFICERS = REGISTRY.all("officers")
 RANK_SPELLINGS = sorted({spelling for spelling in REGISTRY.vocabulary.ranks})
@@ -73,66 +77,129 @@ def test_list_fields_split_on_semicolons_then_commas(items):
     assert metadata_list(",".join(items)) == unique
 
 
-@EXAMPLES
-@given(fields=st.dictionaries(field_name, line_text, min_size=1, max_size=8))
-def test_header_lines_read_the_same_by_checks_field_lines_and_pelican(readers, fields):
-    assume(len({name.lower() for name in fields}) == len(fields))
-    header = "".join(f"{name}: {value}\n" for name, value in fields.items())
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder, "rilis.md")
-        path.write_text(f"Title: Uji\n{header}\nIsi.\n", encoding="utf-8")
-        problems: list[str] = []
-        parsed = read_header(path, path.read_text(encoding="utf-8"), problems)
-        assert problems == []
-        lines = field_lines(path)
-        article = readers.read_file(folder, "rilis.md")
-    for number, (name, value) in enumerate(fields.items(), start=2):
-        assert parsed.fields[name.lower()] == (number, value.strip())
-        assert lines[name.lower()] == number
-        assert article.metadata[name.lower()] == value.strip()
+def markdown_meta(text: str) -> tuple[dict[str, str], str]:
+    """Python-Markdown's own `meta` extension: the fields it reads, and the body it leaves."""
+    md = Markdown(extensions=["meta"])
+    lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for name in ("normalize_whitespace", "meta"):
+        lines = md.preprocessors[name].run(lines)
+    fields = {key: " ".join(v for v in values if v) for key, values in md.Meta.items()}
+    return fields, "\n".join(lines).strip("\n")
 
 
-@EXAMPLES
-@given(places=st.lists(list_item, min_size=1, max_size=5))
-def test_list_field_round_trip_through_pelican_and_sanitizer(readers, places):
-    with tempfile.TemporaryDirectory() as folder:
-        Path(folder, "rilis.md").write_text(
-            f"Title: Uji\nDate: 2024-11-08\nPlaces: {'; '.join(places)}\n\nIsi.\n", encoding="utf-8"
-        )
-        article = readers.read_file(folder, "rilis.md")
-    assert metadata_list(article.metadata["places"]) == list(dict.fromkeys(places))
-
-
-@EXAMPLES
-@given(text=st.text(max_size=400))
-def test_any_text_is_checked_without_crashing_and_problems_are_located(text):
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder, "rilis.md")
-        path.write_text(text, encoding="utf-8", errors="surrogatepass")
-        release = check_release(path)
-    line_count = max(1, len(text.splitlines()))
-    for problem in release.problems:
-        match = re.match(rf"{re.escape(str(path))}:(\d+): ", problem)
-        assert match and 1 <= int(match[1]) <= line_count, problem
+header_line = st.one_of(
+    st.builds(lambda n, v: f"{n}: {v}", field_name, line_text),
+    st.builds(lambda n, v: f"{n}:{v}", field_name, line_text),
+    st.builds(lambda v: f"    {v}", line_text),  # a continuation
+    st.builds(lambda v: f"\t{v}", line_text),
+    st.sampled_from(["", "---", "...", "Title: Uji", "Date: 2024-11-08", " Slug: uji", "teks"]),
+    line_text,
+)
 
 
 @EXAMPLES
 @given(
-    fields=st.lists(
-        st.tuples(field_name, line_text), min_size=2, max_size=8, unique_by=lambda f: f[0].lower()
-    ),
-    position=st.integers(min_value=1),
-    stray=st.text(st.characters(whitelist_categories=("L", "N", "Zs")), min_size=1, max_size=30),
+    lines=st.lists(header_line, max_size=10),
+    bom=st.booleans(),
+    ending=st.sampled_from(["\n", "\r\n", "\r"]),
+    fence=st.booleans(),
 )
-def test_a_line_without_colon_is_reported_on_its_line(fields, position, stray):
-    stray = stray.strip()
-    assume(stray and ":" not in stray)
-    lines = [f"{name}: {value}" for name, value in fields]
-    index = 1 + position % len(lines)  # after the first line, inside the header
-    lines.insert(index, stray)
-    problems: list[str] = []
-    read_header(Path("rilis.md"), "\n".join(lines) + "\n\nIsi.\n", problems)
-    assert problems and problems[0].startswith(f"rilis.md:{index + 1}: not a metadata line")
+def test_the_parser_reads_a_header_as_markdown_does(lines, bom, ending, fence):
+    text = ending.join((["---"] if fence else []) + lines + ["", "Isi rilis."])
+    text = ("\ufeff" if bom else "") + text
+    fields, body = markdown_meta(text)
+    release = parse_release("rilis.md", text)
+    assume(len(fields) == len(release.header))  # repeated fields: an error of their own
+    assert release.metadata == fields
+    assert release.body.strip("\n") == body
+
+
+# Malformed release files: a good one, then random damage.
+GOOD = (
+    "Title: Patroli Malam\nDate: 2024-11-30 21:00\nSlug: patroli-malam\n"
+    "Summary: Patroli.\nUnits: Polsek Menteng\nActivities: Patroli Tiga Pilar\n"
+    "Sources: kabarmetro.co\nStatus: published\n\nIsi rilis.\n"
+)
+damage = st.sampled_from(
+    [
+        lambda t: "\ufeff" + t,
+        lambda t: "---\n" + t.replace("\n\n", "\n---\n", 1),
+        lambda t: t.replace("\n", "\r\n"),
+        lambda t: t.replace("Summary: Patroli.", "Summary: Patroli\n\tmalam."),
+        lambda t: t.replace("Status: published", "Status: published\nTitle: Lagi"),
+        lambda t: t.replace("Status: published", "Status: published\nSave_as: index.html"),
+        lambda t: t.replace("Status: published", "Status: published\nWarna: merah"),
+        lambda t: t.replace("Status: published\n", ""),
+        lambda t: t.replace("\n\n", "\n"),
+        lambda t: t.replace("2024-11-30 21:00", "2024-11-30T21:00+07:00"),
+        lambda t: t.replace("2024-11-30 21:00", "30/11/2024"),
+        lambda t: t.replace("2024-11-30 21:00", "2999-12-31"),
+        lambda t: t.replace("2024-11-30 21:00", "2024-11-31"),
+        lambda t: t.replace("patroli-malam", "Patroli Malam!"),
+        lambda t: t.replace("patroli-malam", "p" * 300),
+        lambda t: t.replace("Isi rilis.", ""),
+        lambda t: t.replace("Isi rilis.", "Isi\x00rilis."),
+        lambda t: t.replace("Polsek Menteng", "Polsek Mentenk"),
+        lambda t: t.replace("Status: published", "Status: terbit"),
+        lambda t: t.replace("Title: ", "Title:"),
+        lambda t: t + "\n" * 3,
+        lambda t: "",
+    ]
+)
+encoding = st.sampled_from(["utf-8", "utf-8", "utf-16", "latin-1"])
+names = st.sampled_from(["rilis.md", "rilis.MD", "rilis.markdown", ".rilis.md", "rilis.txt"])
+
+
+def malformed_file(draw) -> tuple[str, bytes]:
+    text = GOOD
+    for change in draw(st.lists(damage, max_size=3)):
+        text = change(text)
+    return draw(names), text.encode(draw(encoding), errors="replace")
+
+
+def bare_content(folder: Path) -> Path:
+    """A content folder holding the real registry and no release."""
+    content = folder / "content"
+    (content / "rilis").mkdir(parents=True)
+    shutil.copytree(CONTENT / "registry", content / "registry")
+    return content
+
+
+@EXAMPLES
+@given(data=st.data())
+def test_any_file_gets_located_one_line_findings(data):
+    name, payload = malformed_file(data.draw)
+    with tempfile.TemporaryDirectory() as folder:
+        content = bare_content(Path(folder))
+        (content / "rilis" / name).write_bytes(payload)
+        problems = check_content(content, SETTINGS)
+    line_count = max(1, payload.count(b"\n") + payload.count(b"\r") + 1)
+    for problem in problems:
+        assert 1 <= problem.line <= line_count, problem
+        assert re.fullmatch(r"[^\n]+:\d+: (error|warning|note): [^\n]+", str(problem)), problem
+
+
+@settings(max_examples=12, deadline=None)
+@given(data=st.data())
+def test_the_build_gives_the_checkers_verdict(data):
+    """Built with `pelican`: fails with exactly the checker's errors, or publishes the release."""
+    name, payload = malformed_file(data.draw)
+    with tempfile.TemporaryDirectory() as folder:
+        content = bare_content(Path(folder))
+        (content / "rilis" / name).write_bytes(payload)
+        errors = [str(p) for p in check_content(content, SETTINGS) if p.level == "error"]
+        build = run_pelican(content, Path(folder) / "output")
+        printed = [line for line in build.stderr.splitlines() if ": error: " in line]
+        assert "Traceback" not in build.stderr
+        if errors:
+            assert build.returncode == 1 and printed == errors, build.stderr
+            assert not (Path(folder) / "output").exists()
+        else:
+            assert build.returncode == 0, build.stderr
+            release = parse_release(name, payload.decode("utf-8"))
+            if release.metadata["status"] == "published":
+                page = Path(folder) / "output/rilis/2024/11" / release.metadata["slug"]
+                assert (page / "index.html").is_file()
 
 
 # -- registry --------------------------------------------------------------------

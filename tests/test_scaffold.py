@@ -9,9 +9,10 @@ from pathlib import Path
 
 from conftest import ROOT
 
-from arsip.check import check_content
 from arsip.content import FIELD_ORDER, read_release
+from arsip.rules import check_content as check_folder
 from arsip.scaffold import new_release
+from arsip.settings import load
 
 # 20:15 UTC on 31 December is already 1 January in Jakarta (UTC+7).
 NEW_YEAR_UTC = datetime.datetime(2024, 12, 31, 20, 15, tzinfo=datetime.UTC)
@@ -38,7 +39,7 @@ def test_scaffold_has_jakarta_date_slug_and_every_field(content_copy):
 
 def test_check_lists_what_is_left_to_fill(content_copy):
     path = new_release("Patroli Malam Tahun Baru di Monas", content_copy, now=NEW_YEAR_UTC)
-    left = [(p.line, p.message) for p in check_content(content_copy) if p.path == path]
+    left = [(p.line, p.message) for p in check_folder(content_copy, load()) if p.path == path]
     assert left == [
         (4, "`Summary:` is empty: fill it in"),
         (5, "`Units:` is empty: fill it in"),
