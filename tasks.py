@@ -105,6 +105,7 @@ def livereload(
     from livereload import Server
 
     from arsip.preview import PreviewSession
+    from arsip.problems import ContentError
     from arsip.registry import REGISTRY_DIR
 
     # Builds in place, unlike `build`: this is a local preview that is never
@@ -120,6 +121,9 @@ def livereload(
         started = time.perf_counter()
         try:
             preview["session"].build()
+        except ContentError:  # its problems are printed; the old pages stay
+            print("Pembangunan gagal: perbaiki masalah di atas lalu simpan lagi.", file=sys.stderr)
+            return
         except Exception as error:  # the old pages stay; the next save tries again
             print(f"Pembangunan gagal: {error}", file=sys.stderr)
             return

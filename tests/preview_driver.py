@@ -18,6 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from arsip.preview import PreviewSession  # noqa: E402
+from arsip.problems import ContentError  # noqa: E402
 
 
 def main(plan_file: str) -> None:
@@ -33,7 +34,7 @@ def main(plan_file: str) -> None:
         try:
             session.build()
             session.wait()
-        except Exception as failure:  # the report says what stopped the build
+        except (Exception, ContentError) as failure:  # the report says what stopped the build
             error = f"{type(failure).__name__}: {failure}"
         snapshot = Path(plan["snapshots"]) / str(number)
         shutil.copytree(plan["content"], snapshot / "content")

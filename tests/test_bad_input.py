@@ -252,7 +252,10 @@ def test_editors_debris_is_skipped_with_a_note(content_copy, releases, build_con
     (releases / ".DS_Store").write_bytes(b"\x00")
     (releases / "patroli.md~").write_text(release_text(), encoding="utf-8")
     found = lines_of(content_copy)
-    assert f"{releases / '.patroli.md.swp'}:1: note: skipped: an editor's or the system's file" in found
+    assert (
+        f"{releases / '.patroli.md.swp'}:1: note: skipped: an editor's or the system's file"
+        in found
+    )
     assert f"{releases / 'patroli.md~'}:1: note: skipped: an editor's or the system's file" in found
     assert errors_of(content_copy) == []
     build = build_content(content_copy)
@@ -319,7 +322,9 @@ def test_every_problem_is_listed_at_once(content_copy, releases, build_content):
     (releases / "b.md").write_text("", encoding="utf-8")
     errors = assert_fails_like_check(build_content, content_copy)
     assert any(line.startswith(f"{releases / 'a.md'}:2: error: date") for line in errors)
-    assert f"{releases / 'b.md'}:1: error: empty file: write the release or delete the file" in errors
+    assert (
+        f"{releases / 'b.md'}:1: error: empty file: write the release or delete the file" in errors
+    )
 
 
 def test_a_page_pelican_cannot_read_is_located(content_copy, build_content):

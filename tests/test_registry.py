@@ -115,7 +115,7 @@ def test_an_unknown_officer_stops_the_build_with_file_and_line(content_copy, bui
     lines = text.splitlines()
     line = next(n for n, field in enumerate(lines, 1) if field.startswith("Officers:"))
     assert (
-        f'{content_copy / JOHAR_BARU}:{line}: unknown officer "Wakapolsek Johar Baru AKP Aris'
+        f'{content_copy / JOHAR_BARU}:{line}: error: unknown officer "Wakapolsek Johar Baru AKP Aris'
         ' Setiawann, S.H." (did you mean "Aris Setiawan"?)'
     ) in build.stderr.splitlines()[0]
     assert not (build.output / "index.html").exists()
@@ -153,7 +153,8 @@ def test_term_pages_and_home_are_paginated(content_copy, build_content):
         (content_copy / "rilis" / f"extra-{day}.md").write_text(
             template.replace("Slug: optimasi", f"Slug: extra-{day}-optimasi").replace(
                 "Date: 2024-11-28", f"Date: 2024-10-{day:02d}"
-            ),
+            )
+            + f"\nCatatan tambahan nomor {day}.\n",
             encoding="utf-8",
         )
     build = build_content(content_copy)
