@@ -6,7 +6,8 @@ site without it. This plugin collects every such error during the build and,
 when the build ends, fails it with all of them listed, so that no release is
 lost silently. Unlike `pelican --fatal errors`, the build goes on to the end
 first and reports every error at once; plugins/release_checks.py stops most
-bad files earlier with a located message.
+bad files earlier with a located message. An unexpected failure of the build
+itself is reported as one line too, not as a traceback.
 """
 
 from __future__ import annotations
@@ -37,6 +38,24 @@ class _ErrorCollector(logging.Handler):
         self.messages.append(message)
 
 
+class _OneLineFailure(logging.Filter):
+    """Pelican's report of an unexpected exception, as one located line without a traceback.
+
+    `pelican --debug` keeps the traceback for whoever debugs the archive itself.
+    """
+
+    def __init__(self, content_path: str):
+        super().__init__()
+        self.content_path = content_path
+
+    def filter(self, record):
+        if record.levelno < logging.CRITICAL or logging.getLogger().level <= logging.DEBUG:
+            return True
+        message = f"the build stopped: {record.getMessage()} (run pelican with --debug for details)"
+        report([Problem(Path(self.content_path), 1, "error", message)])
+        return False
+
+
 collector = _ErrorCollector()
 
 
@@ -45,6 +64,11 @@ def start_collecting(pelican):
     root = logging.getLogger()
     if collector not in root.handlers:
         root.addHandler(collector)
+    # The logger pelican's command reports a failed run on.
+    command_logger = logging.getLogger("pelican")
+    for old in [f for f in command_logger.filters if isinstance(f, _OneLineFailure)]:
+        command_logger.removeFilter(old)
+    command_logger.addFilter(_OneLineFailure(pelican.settings["PATH"]))
 
 
 def fail_on_errors(pelican):
