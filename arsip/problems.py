@@ -15,17 +15,6 @@ from pathlib import Path
 LEVELS = ("error", "warning", "note")
 
 
-def display_path(path: str | Path) -> str:
-    """A path as editors type it: relative to the working folder when inside it."""
-    path = Path(path)
-    if not path.is_absolute():
-        return str(path)
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
 @dataclass(frozen=True)
 class Problem:
     """Something an editor must fix (error) or look at (warning), at a file's line.
@@ -40,11 +29,11 @@ class Problem:
 
     def __str__(self) -> str:
         message = " ".join(self.message.split())  # one line, whatever the message holds
-        return f"{display_path(self.path)}:{self.line}: {self.level}: {message}"
+        return f"{self.path}:{self.line}: {self.level}: {message}"
 
     def as_dict(self) -> dict:
         return {
-            "file": display_path(self.path),
+            "file": str(self.path),
             "line": self.line,
             "level": self.level,
             "message": self.message,

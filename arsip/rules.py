@@ -591,7 +591,7 @@ def _same_text(releases: list[Release]) -> list[Problem]:
                 Problem(
                     release.path,
                     release.body_line,
-                    "error",
+                    "warning",
                     f"same text as {first.path}: the release was imported twice; "
                     "delete one of them",
                 )
@@ -677,7 +677,7 @@ def check_links(document: Release, content_dir: Path, urls: set[str], url) -> li
             reason = _broken(target, document.path, content_dir, urls, url)
             if reason:
                 problems.append(
-                    Problem(document.path, number, "error", f'broken link "{target}": {reason}')
+                    Problem(document.path, number, "warning", f'broken link "{target}": {reason}')
                 )
     return problems
 
