@@ -47,6 +47,11 @@ class Term(URLWrapper):
     def feed_url(self):
         return self._from_settings("FEED_ATOM").format(slug=self.slug)
 
+    @property
+    def term(self) -> Term:
+        """What a release's list item links to: the term itself (see OfficerRole.term)."""
+        return self
+
 
 class Unit(Term):
     pass
@@ -72,6 +77,10 @@ class OfficerRole:
     post: str
     unit: Unit | None
     as_written: str
+
+    @property
+    def term(self) -> Officer:
+        return self.officer
 
     @property
     def title(self) -> str:
@@ -181,9 +190,8 @@ def _officer_role(terms: _Terms, value: str, when) -> OfficerRole:
 def _unique(items: list) -> list:
     seen, unique = set(), []
     for item in items:
-        key = item.officer if isinstance(item, OfficerRole) else item
-        if key not in seen:
-            seen.add(key)
+        if item.term not in seen:
+            seen.add(item.term)
             unique.append(item)
     return unique
 

@@ -24,7 +24,7 @@ KEPT = "related"  # in a preview session's `kept`: (what the lists follow from, 
 def _terms(release):
     for field in TAXONOMY_FIELDS:
         for item in getattr(release, field, ()):
-            yield item.officer if field == "officers" else item
+            yield item.term
 
 
 def link_releases(generator):

@@ -56,10 +56,6 @@ def officer_history(officer, releases) -> list[Period]:
     return periods
 
 
-def _term_of(field, item):
-    return item.officer if field == "officers" else item
-
-
 class TaxonomiesGenerator(Generator):
     """Writes the index, pages and feeds of each taxonomy."""
 
@@ -70,7 +66,7 @@ class TaxonomiesGenerator(Generator):
             members = defaultdict(list)
             for release in releases:
                 for item in getattr(release, field, ()):
-                    members[_term_of(field, item)].append(release)
+                    members[item.term].append(release)
             label = KINDS[field].label
             taxonomies[field] = Taxonomy(
                 key=field,
