@@ -85,7 +85,7 @@ def check_content(content_dir: str | Path = "content", settings_file: Path = SET
 
 
 def _registry_problem(text: str) -> Problem:
-    match = re.match(r"^(?P<path>.+?):(?P<line>\d+): (?P<message>.*)$", text, re.DOTALL)
+    match = re.match(r"^(?P<path>.+?):(?P<line>\d+): error: (?P<message>.*)$", text, re.DOTALL)
     if not match:
         return Problem(Path(REGISTRY_DIR), 1, "error", text)
     return Problem(Path(match["path"]), int(match["line"]), "error", match["message"])

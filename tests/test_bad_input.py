@@ -161,7 +161,7 @@ def test_malformed_registry_yaml(wide_log, content_copy, build_content):
     )
     log = failed(build_content(content_copy))
     lines = units.read_text(encoding="utf-8").count("\n")
-    assert f"{units}:{lines + 1}: malformed YAML" in log
+    assert f"{units}:{lines + 1}: error: malformed YAML" in log
 
 
 def test_symlink_loop(wide_log, content_copy, releases, build_content):
