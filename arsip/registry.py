@@ -331,7 +331,7 @@ class _Seq:
 class _Map:
     line: int
     items: dict  # key text -> (line of the key, value node)
-    pending: object = None  # while reading: the key waiting for its value
+    pending: object  # while reading: _EXPECT_KEY, or the (key, line) waiting for its value
 
 
 @dataclass(eq=False, slots=True)
@@ -387,6 +387,7 @@ def _compose(text: str, loader_class) -> tuple[list, list[tuple[int, str]]]:
     starts: list[int] = []  # the line each document starts on
     problems: list[tuple[int, str]] = []
     stack: list = []  # the collections being read, innermost last
+    tagged_stack: list[bool] = []  # whether each carries a tag: refused whole when it ends
     anchor_lines: set[int] = set()
 
     def refuse_anchor(line: int) -> None:
@@ -424,7 +425,7 @@ def _compose(text: str, loader_class) -> tuple[list, list[tuple[int, str]]]:
                 problems.append(
                     (
                         key_line,
-                        f"`{_shown(key)}` appears twice in this entry (first on line "
+                        f"`{_shown(key)}` appears twice here (first on line "
                         f"{parent.items[key][0]}): keep one",
                     )
                 )
@@ -438,7 +439,8 @@ def _compose(text: str, loader_class) -> tuple[list, list[tuple[int, str]]]:
             starts.append(line)
             continue
         if kind in (yaml.SequenceEndEvent, yaml.MappingEndEvent):
-            place(stack.pop())
+            node = stack.pop()
+            place(_Refused(node.line) if tagged_stack.pop() else node)
             continue
         if kind is yaml.AliasEvent:
             refuse_anchor(line)
@@ -473,6 +475,7 @@ def _compose(text: str, loader_class) -> tuple[list, list[tuple[int, str]]]:
                 f"nested more than {_MAX_DEPTH} levels deep: an entry is a mapping of "
                 "text, lists of text and service items",
             )
+        tagged_stack.append(tagged)
         if kind is yaml.SequenceStartEvent:
             stack.append(_Seq(line, []))
         else:
@@ -534,6 +537,8 @@ def _entry_nodes(kind: Kind, root, problems: list[tuple[int, str]]) -> list | No
     if root is None or (isinstance(root, _Scalar) and root.tag == "null" and not root.text):
         problems.append((1, f"the file is empty: list the entries ({example}), or write `[]`"))
         return None
+    if isinstance(root, _Refused):
+        return None  # an alias or a tag, reported when read
     if not isinstance(root, _Seq):
         found = "a mapping (`key: value`)" if isinstance(root, _Map) else "a single value"
         problems.append((root.line, f"expected a list of entries ({example}), found {found}"))
@@ -581,9 +586,8 @@ def _text(value: str) -> str:
         raise _fail("is empty: write a value or remove it")
     bad = _UNPRINTABLE.search(value)
     if bad:
-        raise _fail(
-            f"contains the character U+{ord(bad[0]):04X}, which pages and feeds cannot carry: remove it"
-        )
+        code = ord(bad[0])
+        raise _fail(f"contains the character U+{code:04X}, which pages cannot show: remove it")
     return value
 
 
@@ -785,27 +789,14 @@ def _load_entries(folder: Path) -> tuple[dict[str, dict[str, Entry]], list[str]]
             except ValidationError as error:
                 problems.extend(_schema_problems(error, kind, node))
             if slug is not None:
-                line = _walk(node, ("slug",))[1]
-                if slug in slugs:
-                    first_path, first_line = slugs[slug]
-                    where = (
-                        f"line {first_line}"
-                        if first_path == path
-                        else f"{first_path.name}:{first_line} (a slug names one entry in the "
-                        "whole registry)"
-                    )
-                    problems.append(
-                        (
-                            line,
-                            f'slug "{slug}" is already used on {where}: give this entry another slug',
-                        )
-                    )
+                taken = _claim_slug(slugs, slug, path, _walk(node, ("slug",))[1])
+                if taken:
+                    problems.append(taken)
                     continue
-                slugs[slug] = (path, line)
             if schema is None:
                 continue
             problems += _check_spellings(kind, schema, node, spellings)
-            if kind.key == "officers":
+            if isinstance(schema, OfficerSchema):
                 problems += _check_service(schema, node, unit_slugs)
             entries[kind.key][schema.slug] = _entry(kind, schema, f"{path}:{node.line}")
     lines = [
@@ -814,6 +805,18 @@ def _load_entries(folder: Path) -> tuple[dict[str, dict[str, Entry]], list[str]]
         for line, message in sorted(problems, key=lambda problem: problem[0])
     ]
     return entries, lines
+
+
+def _claim_slug(slugs: dict, slug: str, path: Path, line: int) -> tuple[int, str] | None:
+    """Record where `slug` is used, or the problem of its second use."""
+    if slug not in slugs:
+        slugs[slug] = (path, line)
+        return None
+    first_path, first_line = slugs[slug]
+    where = f"line {first_line}"
+    if first_path != path:
+        where = f"{first_path.name}:{first_line} (a slug names one entry in the whole registry)"
+    return line, f'slug "{slug}" is already used on {where}: give this entry another slug'
 
 
 def _raw_slug(node: _Map) -> str | None:
