@@ -305,6 +305,7 @@ _LINE_BREAKS = re.compile(r"[\n\r\x85\u2028\u2029]")
 # return allowed where text may span lines), surrogates, U+FFFE and U+FFFF.
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 _READINGS = {  # how YAML 1.1 reads a plain scalar that is not text
     "bool": "true/false",
     "null": "no value (null)",
@@ -575,7 +576,7 @@ def _one_line(value: str) -> str:
         raise _fail("must fit on one line: join the lines")
     if "\t" in value:
         raise _fail("contains a tab: use a space")
-    if not normalize(value):
+    if not _LETTER_OR_DIGIT.search(value):  # else `normalize` leaves nothing to match
         raise _fail(f'is "{_shown(value)}", without letters or digits: write a name')
     return value
 
