@@ -32,9 +32,8 @@ from pydantic_core import PydanticCustomError
 REGISTRY_DIR = "registry"
 VOCABULARY_FILE = Path(__file__).with_name("vocabulary.yaml")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-SLUG_MAX_LENGTH = (
-    100  # a slug is a folder name in the output: well under the 255 bytes filesystems allow
-)
+# A slug is a folder name in the output: keep it well under the 255 bytes filesystems allow.
+SLUG_MAX_LENGTH = 100
 REGISTRY_MAX_BYTES = 8_000_000  # per file; 300 officers take 80 kB
 # An academic degree as written after a name: "S.H.", "M.Si.", "S.I.K.", "Dr."
 DEGREE_RE = re.compile(r"^(?:[A-Z][A-Za-z]{0,4}\.)+$")
