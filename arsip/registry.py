@@ -502,8 +502,7 @@ def _read_file(path: Path, folder: Path) -> tuple[object, list[tuple[int, str]]]
             ]
         if not real.is_file():
             return None, [(1, "not a regular file: replace it with the YAML list of entries")]
-        with real.open("rb") as stream:
-            data = stream.read(REGISTRY_MAX_BYTES + 1)
+        data = _read_at_most(real, REGISTRY_MAX_BYTES + 1)
     except (OSError, RuntimeError) as error:  # RuntimeError: a symbolic link loop
         reason = getattr(error, "strerror", None) or str(error)
         return None, [(1, f"cannot read the file ({reason}): fix or replace it")]
@@ -529,6 +528,16 @@ def _read_file(path: Path, folder: Path) -> tuple[object, list[tuple[int, str]]]
     except _YAMLSyntax as error:
         return None, [(error.line, error.message)]
     return (documents[0] if documents else None), problems
+
+
+def _read_at_most(path: Path, limit: int) -> bytes:
+    """The file's bytes, up to `limit`: read in pieces, so a small file takes little memory."""
+    chunks, size = [], 0
+    with path.open("rb") as stream:
+        while size < limit and (chunk := stream.read(min(65536, limit - size))):
+            chunks.append(chunk)
+            size += len(chunk)
+    return b"".join(chunks)
 
 
 def _entry_nodes(kind: Kind, root, problems: list[tuple[int, str]]) -> list | None:

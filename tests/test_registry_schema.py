@@ -407,7 +407,7 @@ def test_an_alias_bomb_is_refused_before_it_is_expanded(tmp_path):
     for before, name in zip("abcdefgh", "bcdefghi", strict=True):
         lines.append(f"{name}: &{name} [{', '.join(['*' + before] * 9)}]")
     bomb = "- " + "\n  ".join(lines) + "\n"  # 9^9 strings once expanded
-    assert len(bomb.encode()) < 1100
+    assert len(bomb.encode()) < 1024
     folder = write_registry(tmp_path, activities=bomb)
     tracemalloc.start()
     started = time.monotonic()
@@ -417,7 +417,7 @@ def test_an_alias_bomb_is_refused_before_it_is_expanded(tmp_path):
     finally:
         tracemalloc.stop()
     assert time.monotonic() - started < 5
-    assert peak < 20_000_000
+    assert peak < 2_000_000  # what reading a small file takes; expanded, gigabytes
     assert found[0] == (
         "activities.yaml:1: error: YAML anchors and aliases (&name, *name) are not allowed in the "
         "registry: write each value out in full"
