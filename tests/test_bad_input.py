@@ -283,6 +283,17 @@ def test_huge_release_stops_before_reading(content_copy, releases, build_content
     assert time.monotonic() - started < 8  # Markdown alone takes about 10 s on this file
 
 
+def test_malformed_registry_yaml(content_copy, build_content):
+    units = content_copy / "registry" / "units.yaml"
+    units.write_text(
+        units.read_text(encoding="utf-8") + "\n- slug: baru\n  name: [tidak ditutup\n",
+        encoding="utf-8",
+    )
+    errors = assert_fails_like_check(build_content, content_copy)
+    lines = units.read_text(encoding="utf-8").count("\n")
+    assert errors[0].startswith(f"{units}:{lines + 1}: error: malformed YAML")
+
+
 def test_symlink_loop(content_copy, releases):
     (releases / "putaran").symlink_to("..", target_is_directory=True)
     assert (

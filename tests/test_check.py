@@ -211,6 +211,4 @@ def test_registry_errors_point_at_the_registry(content_copy):
     units.write_text(units.read_text() + "\n- slug: Polsek Gambir\n  name: Polsek Gambir\n")
     problems = check_folder(content_copy, load())
     assert [(p.path, p.level) for p in problems] == [(units, "error")]
-    assert (
-        'slug "Polsek Gambir" must be lowercase letters, digits and hyphens' in problems[0].message
-    )
+    assert '`slug` is "Polsek Gambir", not a slug: use lowercase letters' in problems[0].message
