@@ -1,0 +1,51 @@
+"""Copies of one release carried by several outlets (or editions of one outlet).
+
+Two texts are the same release when they report the same day and their words
+are near-identical once the outlets' datelines are left out. The threshold was
+measured with `invoke eval-import` (bench/eval_import.py prints the closest
+pair that is not a copy and the farthest pair that is).
+"""
+
+from __future__ import annotations
+
+from rapidfuzz import fuzz
+
+from arsip.importer.titles import without_dateline
+from arsip.registry import normalize
+
+# Similarity (0-100) from which two texts of the same day are one release.
+SAME_RELEASE = 80
+
+
+def comparable(body: str) -> str:
+    """A body's words, without the outlet's dateline, case and punctuation."""
+    lines = [line for line in body.splitlines() if line.strip()]
+    if lines:
+        lines[0] = without_dateline(lines[0])
+    return normalize(" ".join(lines))
+
+
+def similarity(first: str, second: str) -> float:
+    """How alike two `comparable` texts are, 0 to 100."""
+    return fuzz.ratio(first, second)
+
+
+class Copies:
+    """The releases of each day, to find the one a new text copies."""
+
+    def __init__(self, days: dict[str, list[tuple[object, str]]]):
+        self.days = {
+            day: [(owner, comparable(body)) for owner, body in items] for day, items in days.items()
+        }
+
+    def find(self, day: str, text: str):
+        """The owner (a path or a draft) of the release `text` copies, or None."""
+        best, owner = 0.0, None
+        for candidate, other in self.days.get(day, ()):
+            score = fuzz.ratio(text, other, score_cutoff=SAME_RELEASE)
+            if score > best:
+                best, owner = score, candidate
+        return owner
+
+    def add(self, day: str, owner, text: str) -> None:
+        self.days.setdefault(day, []).append((owner, text))
