@@ -70,9 +70,9 @@ def collect_suggestions(registry: Registry, drafts) -> list[Suggestion]:
                     slug = _free_slug(slugify(found.proposal["name"], 12), taken[kind])
                     entry = {"slug": slug, **{k: v for k, v in found.proposal.items() if v}}
                     suggestions[key] = Suggestion(kind, entry, doubt=found.doubt)
-                elif kind == "units":
+                elif kind == "units" and found.proposal.get("posts"):
                     posts = suggestions[key].entry.setdefault("posts", [])
-                    posts += [p for p in found.proposal.get("posts", []) if p not in posts]
+                    posts += [p for p in found.proposal["posts"] if p not in posts]
                 suggestions[key].sources.append(f"{draft.source}:{found.line}")
     _short_forms(suggestions)
     _point_service_at_units(registry, suggestions)

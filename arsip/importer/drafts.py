@@ -14,7 +14,7 @@ from pathlib import Path
 from arsip.content import FIELD_ORDER, Problem, format_list
 from arsip.dates import find_date, format_metadata_date
 from arsip.importer.cleanup import RawReleaseError, join_wrapped, read_raw
-from arsip.importer.names import Found, find_names
+from arsip.importer.names import Found, find_names, title_cased
 from arsip.importer.outlets import (
     bare_name,
     is_date_line,
@@ -135,7 +135,7 @@ def _starts_body(lines, index, text) -> bool:
     words = text.split()
     prefix = scan_prefix(text)
     if prefix and len(text[prefix.end :].split()) >= 3:
-        return True
+        return not title_cased(text[prefix.end :])  # else a headline after the outlet's name
     if len(words) >= LONG_LINE or len(words) >= LEAD_WORDS and text[-1] in SENTENCE_END:
         return True
     if index + 1 < len(lines):  # a paragraph wrapped by hand: "Hal" / "ini terlihat ..."
@@ -162,6 +162,12 @@ def _body(lines: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], list[str
     return paragraphs, prefix.outlets
 
 
+def _outlets_before(headline: str) -> list[str]:
+    """ "refubliknews.com, || Jakarta – Polres ... Gelar ...": the outlet before a headline."""
+    prefix = scan_prefix(headline)
+    return prefix.outlets if prefix else []
+
+
 def read_draft(registry: Registry, path: Path, today: datetime.date | None = None) -> Draft:
     """Read one raw release into a Draft; RawReleaseError when it cannot be imported."""
     lines = read_raw(path)
@@ -169,7 +175,8 @@ def read_draft(registry: Registry, path: Path, today: datetime.date | None = Non
     if head.lead >= len(lines):
         raise RawReleaseError("no body after the outlet line", lines[-1][0])
     paragraphs, inline = _body(lines[head.lead :])
-    outlets = list(dict.fromkeys(head.outlets + inline))
+    in_headlines = [o for _, text in head.headlines for o in _outlets_before(text)]
+    outlets = list(dict.fromkeys(head.outlets + in_headlines + inline))
     notes: list[Problem] = []
     first_line = paragraphs[0][0]
     if not outlets:

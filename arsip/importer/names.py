@@ -296,7 +296,7 @@ def _function_at(words, index):
             return core, index + 1
         if core == prefix and index + 1 < len(words) and not _ends(word):
             function = _core(words[index + 1])
-            if function[:1].isupper() and normalize(function) not in NOT_A_NAME:
+            if function[:1].isupper() and normalize(function) not in vocabulary().territorial:
                 return f"{core} {function}", index + 2
     return None
 
@@ -327,10 +327,13 @@ def _territorial(registry, words, index, places, titled, kind=None) -> str:
 
 def _place(registry, words, position, places, titled, kind) -> list[str]:
     """The place words of a unit's name, from words[position] on."""
-    candidates = [_core(w) for w in words[position : position + 4]]
-    cut = next((i for i, w in enumerate(words[position : position + 4]) if _ends(w)), None)
-    if cut is not None:
-        candidates = candidates[: cut + 1]
+    candidates = []
+    for word in words[position : position + 4]:
+        if not _core(word)[:1].isalnum():
+            break  # "Polres Sanggau - Sambang desa"
+        candidates.append(_core(word))
+        if _ends(word):
+            break
     for size in range(len(candidates), 0, -1):  # a place the registry knows wins
         if normalize(" ".join(candidates[:size])) in places:
             return candidates[:size]
@@ -494,6 +497,8 @@ def _name_at(registry, words, position, heads):
             initial and word.endswith(".") and _name_goes_on(words, position)
         ):
             break
+    if name and INITIALS.match(name[-1]):  # "Robby D.": the registry reads a final "D." as a degree
+        name[-1] = name[-1].rstrip(".")
     return name, position
 
 

@@ -36,7 +36,9 @@ PARENS = re.compile(r"\(\s*(?P<name>[^()]{2,40}?)\s*\)")
 PLACE = re.compile(
     r"[A-Z][A-Za-z'.]*(?:\s+(?:[A-Z][A-Za-z'.]*|pusat|utara|selatan|barat|timur|tengah|raya)){0,3}"
 )
-SEPARATOR = re.compile(r"\s*(?:\|\||[,|]|[-\u2013\u2014]+)\s*")
+# Commas, dashes and bars between the items; a bar that opens "| Rasionews |" is an item.
+SEPARATOR = re.compile(r"(?:\s*(?:,|\|(?![^|]{2,41}\|)|[-\u2013\u2014]+))+\s*")
+PLACE_WORDS = 4  # in a line that names an outlet and nothing else
 DASHES = "-\u2013\u2014"
 PREFIX_ITEMS = 8
 PREFIX_CHARS = 120
@@ -97,10 +99,11 @@ def scan_prefix(text: str) -> Prefix | None:
         if separator and separator[0].strip():
             position = separator.end()
             mark = separator[0].strip()
-            if mark[0] in DASHES or "|" in mark:
+            dashes = [c for c in mark if c in DASHES]
+            if dashes or "|" in mark:
                 prefix.end = position
-                if mark[0] in DASHES:
-                    prefix.dash = mark[0]
+                if dashes:
+                    prefix.dash = dashes[-1]
             continue
         following = text[_skip_spaces(text, position) : _skip_spaces(text, position) + 1]
         if following in ("(", "|"):
@@ -191,9 +194,10 @@ def _whole_line_items(text: str) -> list[Item] | None:
         separator = SEPARATOR.match(text, position)
         if separator:
             position = separator.end()
-        elif position < len(text) and text[position] != " ":
-            return None
-    if not any(item.kind == "outlet" for item in items):
+        elif position < len(text) and not text[_skip_spaces(text, position)] in "(|":
+            return None  # items stand apart: "Jakarta,kabarmetro.co,", not a sentence
+    places = sum(len(item.text.split()) for item in items if item.kind == "place")
+    if not any(item.kind == "outlet" for item in items) or places > PLACE_WORDS:
         return None
     return items
 

@@ -19,7 +19,7 @@ OUTLET_TAIL = re.compile(
 def clean_headline(text: str) -> str:
     """A headline without the outlet's name around it ("Harmoninews.com – ...")."""
     prefix = scan_prefix(text)
-    if prefix and prefix.outlets and not [i for i in prefix.items if i.kind != "outlet"]:
+    if prefix and prefix.outlets:
         text = text[prefix.end :]
     text = OUTLET_TAIL.sub("", text).strip()
     return text if any(c.isalnum() for c in text) else ""
