@@ -194,7 +194,7 @@ def _whole_line_items(text: str) -> list[Item] | None:
         separator = SEPARATOR.match(text, position)
         if separator:
             position = separator.end()
-        elif position < len(text) and not text[_skip_spaces(text, position)] in "(|":
+        elif position < len(text) and text[_skip_spaces(text, position)] not in ("(", "|"):
             return None  # items stand apart: "Jakarta,kabarmetro.co,", not a sentence
     places = sum(len(item.text.split()) for item in items if item.kind == "place")
     if not any(item.kind == "outlet" for item in items) or places > PLACE_WORDS:

@@ -87,7 +87,7 @@ def import_releases(
     for path, outlets in updates.items():
         _add_sources(path, outlets)
         report.updated.append(path)
-    report.problems.sort(key=lambda p: (str(p.path), p.level != "error"))
+    report.problems.sort(key=lambda p: str(p.path))  # stable: each file's in the order found
     return report
 
 
