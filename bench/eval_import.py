@@ -105,6 +105,7 @@ class Scores:
     groups: Tally = field(default_factory=Tally)
     false_merges: list[str] = field(default_factory=list)
     misses: dict[str, list[str]] = field(default_factory=dict)
+    similarity: dict[str, float] = field(default_factory=dict)
 
     def miss(self, name: str, text: str) -> None:
         self.misses.setdefault(name, []).append(text)
@@ -191,6 +192,7 @@ def evaluate(source: Path, keep: Path | None = None) -> Scores:
         _score_titles(scores, gold, made, releases, source)
         _score_pollution(scores, registry, old, gold)
         _score_syndication(scores, gold, made, source)
+        scores.similarity = _similarities(registry, gold, source)
         if keep:
             shutil.copytree(content, keep, dirs_exist_ok=True)
     return scores
@@ -326,6 +328,39 @@ def _score_syndication(scores, gold, made, source) -> None:
             scores.false_merges.append(", ".join(sorted(names)))
 
 
+def _similarities(registry, gold, source) -> dict[str, float]:
+    """How alike copies are, and how alike the closest texts that are not copies are."""
+    try:
+        from arsip.importer.drafts import read_draft
+        from arsip.importer.syndication import similarity
+    except ImportError:  # an importer without copy detection
+        return {}
+    texts = {}
+    for name in gold:
+        try:
+            draft = read_draft(registry, source / name)
+        except Exception:  # refused files have no body to compare
+            continue
+        texts[name] = (draft.comparable, draft.date.date())
+    copies, others, same_day = [], [], []
+    names = sorted(texts)
+    for index, first in enumerate(names):
+        for second in names[index + 1 :]:
+            score = similarity(texts[first][0], texts[second][0])
+            group = gold[first]["syndicated_group"]
+            if group and group == gold[second]["syndicated_group"]:
+                copies.append(score)
+            else:
+                others.append(score)
+                if texts[first][1] == texts[second][1]:
+                    same_day.append(score)
+    return {
+        "copies_lowest": round(min(copies), 1) if copies else None,
+        "others_highest": round(max(others), 1) if others else None,
+        "others_same_day_highest": round(max(same_day), 1) if same_day else None,
+    }
+
+
 def summary(scores: Scores) -> dict:
     op, orec, of1 = prf(*scores.officers)
     up, urec, _ = prf(*scores.units)
@@ -341,6 +376,7 @@ def summary(scores: Scores) -> dict:
         "pollution": len(scores.pollution),
         "syndicated_groups": str(scores.groups),
         "false_merges": len(scores.false_merges),
+        "similarity": scores.similarity,
     }
 
 
@@ -372,6 +408,13 @@ def print_report(scores: Scores) -> None:
         f"syndication    {figures['syndicated_groups']} groups as one release, "
         f"{figures['false_merges']} false merges"
     )
+    if scores.similarity:
+        similar = scores.similarity
+        print(
+            f"similarity     copies {similar['copies_lowest']} at the least; other texts "
+            f"{similar['others_highest']} at the most "
+            f"({similar['others_same_day_highest']} on the same day)"
+        )
 
 
 def main(argv=None) -> int:
