@@ -52,6 +52,7 @@ class Draft:
     slug: str = ""
     outlet_line: int = 1  # where the outlet is named, for notes about it
     copies: list[Path] = field(default_factory=list)  # other raw files of the same release
+    headline: bool = True  # the title is the text's headline, not a proposal
 
     def metadata(self) -> dict[str, str]:
         def names(found):
@@ -203,7 +204,8 @@ def read_draft(registry: Registry, path: Path, today: datetime.date | None = Non
             title = clean_headline(text)
         else:
             notes.append(Problem(path, line, "warning", f'left out (before the body): "{text}"'))
-    if not title:
+    title_proposed = not title
+    if title_proposed:
         title = propose_title(texts, when.text)
         notes.append(
             Problem(
@@ -238,4 +240,5 @@ def read_draft(registry: Registry, path: Path, today: datetime.date | None = Non
         paragraphs=paragraphs,
         notes=notes,
         outlet_line=head.outlet_line or first_line,
+        headline=bool(head.headlines) and not title_proposed,
     )

@@ -127,15 +127,18 @@ def _resolve_outlets(drafts: list[Draft], archive: dict[str, int]) -> None:
 def _copies(drafts, known, report) -> tuple[list[Draft], dict[Path, list[str]]]:
     """The drafts to write, and the outlets to add to releases already there.
 
-    A draft with the words of a release already imported is refused; one that
-    copies a release of the same day (from another outlet, or another edition)
-    adds its outlets to that release instead of being written.
+    A draft with the words of a release already imported, from the outlets that
+    release names, is refused; one that copies a release of the same day (from
+    another outlet, or another edition) adds its outlets to that release instead
+    of being written.
     """
     copies = Copies(known["days"])
     kept, updates = [], {}
     for draft in drafts:
         twin = known["bodies"].get(body_fingerprint(draft.body))
-        if twin:
+        if twin and _new_outlets(twin, draft, updates):
+            owner = twin  # the same words from another outlet: a copy
+        elif twin:
             report.problems.append(
                 Problem(
                     draft.source,
@@ -145,22 +148,23 @@ def _copies(drafts, known, report) -> tuple[list[Draft], dict[Path, list[str]]]:
                 )
             )
             continue
-        day = f"{draft.date:%Y-%m-%d}"
-        owner = copies.find(day, draft.comparable)
+        else:
+            owner = copies.find(f"{draft.date:%Y-%m-%d}", draft.comparable)
         if owner is None:
             kept.append(draft)
-            copies.add(day, draft, draft.comparable)
+            copies.add(f"{draft.date:%Y-%m-%d}", draft, draft.comparable)
             continue
         if isinstance(owner, Draft):
             new = [o for o in draft.sources if o not in owner.sources]
             owner.sources += new
             owner.copies.append(draft.source)
+            if draft.headline and not owner.headline:  # a copy that has the headline gives it
+                owner.title, owner.headline = draft.title, True
+                owner.notes = [n for n in owner.notes if not n.message.startswith("no headline")]
             where = owner.source
         else:
-            present = metadata_list(read_release(owner).metadata.get("sources", ""))
-            pending = updates.setdefault(owner, [])
-            new = [o for o in draft.sources if o not in present and o not in pending]
-            pending += new
+            new = _new_outlets(owner, draft, updates)
+            updates.setdefault(owner, []).extend(new)
             report.origins[draft.source] = owner
             where = owner
         added = f"added {', '.join(new)} to its Sources" if new else "its outlet is there already"
@@ -174,6 +178,13 @@ def _copies(drafts, known, report) -> tuple[list[Draft], dict[Path, list[str]]]:
             )
         )
     return kept, {path: outlets for path, outlets in updates.items() if outlets}
+
+
+def _new_outlets(path: Path, draft: Draft, updates: dict[Path, list[str]]) -> list[str]:
+    """The draft's outlets that the release at `path` does not name yet."""
+    present = metadata_list(read_release(path).metadata.get("sources", ""))
+    present += updates.get(path, [])
+    return [o for o in draft.sources if o not in present]
 
 
 def _add_sources(path: Path, outlets: list[str]) -> None:
