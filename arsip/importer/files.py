@@ -24,8 +24,8 @@ def existing_releases(content_dir: Path) -> dict:
     """What the content folder holds already: slugs, body fingerprints, releases by day.
 
     "slugs" and "bodies" map to a release's path; "days" maps "2024-11-08" to
-    (path, body) pairs, for telling copies of one release; "outlets" counts
-    how often each source is named.
+    the paths of that day's releases, for telling copies of one release;
+    "outlets" counts how often each source is named.
     """
     known = {"slugs": {}, "bodies": {}, "days": {}, "outlets": {}}
     for path in sorted((Path(content_dir) / RELEASES_DIR).rglob("*.md")):
@@ -33,8 +33,7 @@ def existing_releases(content_dir: Path) -> dict:
         known["slugs"].setdefault(release.metadata.get("slug", ""), path)
         if release.body.strip():
             known["bodies"].setdefault(body_fingerprint(release.body), path)
-            day = release.metadata.get("date", "")[:10]
-            known["days"].setdefault(day, []).append((path, release.body))
+            known["days"].setdefault(release.metadata.get("date", "")[:10], []).append(path)
         for outlet in metadata_list(release.metadata.get("sources", "")):
             known["outlets"][outlet] = known["outlets"].get(outlet, 0) + 1
     return known

@@ -72,10 +72,6 @@ class Prefix:
     def outlets(self) -> list[str]:
         return [item.text for item in self.items if item.kind == "outlet"]
 
-    @property
-    def dates(self) -> list[Item]:
-        return [item for item in self.items if item.kind == "date"]
-
 
 def scan_prefix(text: str) -> Prefix | None:
     """The dateline at the start of `text` ("Jakarta Pusat – | Rasionews | "), or None.

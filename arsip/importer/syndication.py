@@ -8,8 +8,11 @@ pair that is not a copy and the farthest pair that is).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rapidfuzz import fuzz
 
+from arsip.content import read_release
 from arsip.importer.titles import without_dateline
 from arsip.registry import normalize
 
@@ -25,27 +28,35 @@ def comparable(body: str) -> str:
     return normalize(" ".join(lines))
 
 
-def similarity(first: str, second: str) -> float:
-    """How alike two `comparable` texts are, 0 to 100."""
-    return fuzz.ratio(first, second)
+def similarity(first: str, second: str, cutoff: float = 0) -> float:
+    """How alike two `comparable` texts are, 0 to 100 (0 below `cutoff`)."""
+    return fuzz.ratio(first, second, score_cutoff=cutoff)
 
 
 class Copies:
-    """The releases of each day, to find the one a new text copies."""
+    """The releases of each day, to find the one a new text copies.
 
-    def __init__(self, days: dict[str, list[tuple[object, str]]]):
-        self.days = {
-            day: [(owner, comparable(body)) for owner, body in items] for day, items in days.items()
-        }
+    Releases already in the archive are read only for the days asked about.
+    """
+
+    def __init__(self, days: dict[str, list[Path]]):
+        self.archive = days
+        self.days: dict[str, list[tuple[object, str]]] = {}
+
+    def _day(self, day: str) -> list[tuple[object, str]]:
+        if day not in self.days:
+            paths = self.archive.get(day, ())
+            self.days[day] = [(path, comparable(read_release(path).body)) for path in paths]
+        return self.days[day]
 
     def find(self, day: str, text: str):
         """The owner (a path or a draft) of the release `text` copies, or None."""
         best, owner = 0.0, None
-        for candidate, other in self.days.get(day, ()):
-            score = fuzz.ratio(text, other, score_cutoff=SAME_RELEASE)
+        for candidate, other in self._day(day):
+            score = similarity(text, other, SAME_RELEASE)
             if score > best:
                 best, owner = score, candidate
         return owner
 
     def add(self, day: str, owner, text: str) -> None:
-        self.days.setdefault(day, []).append((owner, text))
+        self._day(day).append((owner, text))
