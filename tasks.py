@@ -196,6 +196,23 @@ def import_releases(c, source, dest=None, add_to_registry=False, content=SETTING
         raise Exit(code=1)
 
 
+@task(
+    name="eval-import",
+    help={
+        "source": "a folder of raw releases (.txt) with their gold metadata in expected.json",
+        "json": "also write the figures and misses to this JSON file",
+    },
+)
+def eval_import(c, source, json=""):
+    """Score the importer against hand-made gold metadata (bench/eval_import.py)."""
+    extra = f" --json {shlex.quote(json)}" if json else ""
+    c.run(
+        f"{shlex.quote(sys.executable)} {shlex.quote(str(ROOT / 'bench' / 'eval_import.py'))}"
+        f" {shlex.quote(source)}{extra}",
+        pty=sys.stdout.isatty(),
+    )
+
+
 @task(help={"title": "the release's title"})
 def new(c, title, content=SETTINGS["content"]):
     """Scaffold a new release dated now (Asia/Jakarta) and print its path."""
