@@ -10,10 +10,10 @@ from pathlib import Path
 import yaml
 from conftest import CONTENT
 
-from arsip.checks import MAX_RELEASE_BYTES
 from arsip.content import read_release
 from arsip.importer import import_releases, suggestions_text
 from arsip.registry import Registry
+from arsip.settings import DEFAULTS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 TODAY = datetime.date(2026, 1, 1)
@@ -155,7 +155,7 @@ def test_a_text_too_large_for_the_build_is_refused(tmp_path):
     content = empty_archive(tmp_path / "content")
     source = tmp_path / "besar.txt"
     line = "Polsek Koja menggelar patroli di Koja, Senin (16/6/2025).\n"
-    source.write_text(line * (MAX_RELEASE_BYTES // len(line) + 1), "utf-8")
+    source.write_text(line * (DEFAULTS["RELEASE_MAX_BYTES"] // len(line) + 1), "utf-8")
     report = import_releases(source, content, today=TODAY)
     assert report.written == [] and report.failed
     assert "too large for the build" in report.problems[0].message

@@ -13,7 +13,7 @@ One module per concern:
 - `outlets`: the outlet line and the dateline in their many shapes;
 - `titles`: headline, proposed title and summary;
 - `when`: the activity's date and time in the text;
-- `names`: units, officers and activity types (also used by `arsip.check`);
+- `names`: units, officers and activity types (also used by `arsip.rules`);
 - `places`: venue, street, RT/RW, Kelurahan, Kecamatan, city;
 - `syndication`: copies of one release from several outlets;
 - `additions`: the registry entries the releases need, and adding them;

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from arsip.checks import MAX_RELEASE_BYTES
+from arsip.settings import DEFAULTS
 
 # Whole lines that web pages add around a release. Body lines are never matched:
 # every pattern is anchored at both ends of the line.
@@ -64,10 +64,10 @@ def read_raw(path: Path) -> list[tuple[int, str]]:
     """The non-empty lines of a raw release with their numbers, debris removed."""
     try:
         size = path.stat().st_size
-        if size > MAX_RELEASE_BYTES:
+        if size > DEFAULTS["RELEASE_MAX_BYTES"]:
             raise RawReleaseError(
                 f"too large for the build ({size:,} bytes; a release may have "
-                f"{MAX_RELEASE_BYTES:,}): import the release's own text only"
+                f"{DEFAULTS['RELEASE_MAX_BYTES']:,}): import the release's own text only"
             )
         data = path.read_bytes()
     except OSError as error:

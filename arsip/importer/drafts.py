@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from arsip.content import FIELD_ORDER, Problem, format_list
+from arsip.content import FIELD_ORDER, Problem, format_list, parse_release
 from arsip.dates import find_date, format_metadata_date
 from arsip.importer.cleanup import RawReleaseError, join_wrapped, read_raw
 from arsip.importer.names import Found, find_names, title_cased
@@ -78,7 +78,17 @@ class Draft:
             f"{name.capitalize()}: {metadata[name]}".rstrip() for name in FIELD_ORDER
         )
         body = "\n\n".join(text for _, text in self.paragraphs)
-        return f"{header}\n\n{body}\n"
+        text = f"{header}\n\n{body}\n"
+        # Read back by the build's own parser: what is written must say what was meant.
+        written = parse_release(self.source, text)
+        if written.metadata != {name: metadata[name].strip() for name in FIELD_ORDER} or (
+            written.body.strip() != body.strip()
+        ):
+            raise RawReleaseError(
+                "the release would not read back as written (a value spans lines or looks "
+                "like a header): check the raw text's first lines"
+            )
+        return text
 
     @property
     def body(self) -> str:

@@ -69,6 +69,9 @@ def import_releases(
         target = _place(draft, content_dir, dest, known)
         try:
             write_new(target, draft.markdown())
+        except RawReleaseError as error:
+            report.problems.append(Problem(draft.source, error.line, "error", str(error)))
+            continue
         except FileExistsError:
             report.problems.append(
                 Problem(
