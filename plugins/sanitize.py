@@ -45,6 +45,8 @@ import html
 import os
 import re
 import sys
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 import nh3
 from pelican import signals
@@ -212,22 +214,14 @@ def _without_markup(parts: list[str]) -> tuple[list[str], list[str]]:
 # -- findings: what was removed, reported where the editor can fix it ------------
 
 
+@dataclass(frozen=True)
 class Finding:
-    """Something the sanitizer removed from a field ("body" for the text)."""
+    """Something the sanitizer removed from a field ("body" for the text), and
+    strings whose first occurrence in the body tells the line to report."""
 
-    __slots__ = ("field", "message", "needle")
-
-    def __init__(self, field: str, message: str, needle: str = ""):
-        self.field, self.message, self.needle = field, message, needle
-
-    def __eq__(self, other):
-        return isinstance(other, Finding) and (self.field, self.message) == (
-            other.field,
-            other.message,
-        )
-
-    def __hash__(self):
-        return hash((self.field, self.message))
+    field: str
+    message: str
+    needles: tuple[str, ...] = dataclass_field(default=(), compare=False)
 
 
 def _shown(text: str, limit: int = 60) -> str:
@@ -243,21 +237,22 @@ def _markup_finding(field: str, pieces: list[str]) -> Finding:
         field,
         f"text that spells markup removed from the {_field_name(field)}: {shown}{more}; "
         "a reader would get it as code: write it without < and >, or delete it",
-        name[0] if name else "<",
+        (pieces[0][:24], name[0] if name else "<"),
     )
 
 
 def _invisible_finding(field: str, characters: list[str]) -> Finding:
+    first = ord(characters[0])
     return Finding(
         field,
         f"invisible characters removed from the {_field_name(field)}: {describe(characters)}; "
         "delete them from the file",
-        characters[0],
+        (characters[0], f"&#x{first:x};", f"&#{first};"),
     )
 
 
 def _field_name(field: str) -> str:
-    return "text" if field == "body" else field.capitalize()
+    return field if field == "body" else field.capitalize()
 
 
 def _visible_text(text: str, field: str, found: list[Finding]) -> str:
@@ -280,6 +275,7 @@ _TOKEN_TAG = re.compile(r"</?([a-zA-Z0-9]+)")
 
 
 def _judge_attribute(element: str, attribute: str, value: str, field: str, found: list):
+    written = value
     value, invisible = strip_invisible(value)
     if invisible:
         found.append(_invisible_finding(field, invisible))
@@ -298,7 +294,7 @@ def _judge_attribute(element: str, attribute: str, value: str, field: str, found
                     f'image from another site removed from the {_field_name(field)} ("{_shown(url)}"): '
                     "the archive loads nothing from elsewhere; save the image in the archive or "
                     "leave it out",
-                    _shown(value, 30),
+                    (written.strip()[:30],),
                 )
             )
             return None
@@ -308,7 +304,7 @@ def _judge_attribute(element: str, attribute: str, value: str, field: str, found
                     field,
                     f'link removed from the {_field_name(field)} ("{_shown(url)}"): only http, '
                     "https, mailto and tel links are kept",
-                    _shown(value, 30),
+                    (written.strip()[:30],),
                 )
             )
             return None
@@ -328,7 +324,6 @@ def _clean_text_runs(fragment: str, field: str, found: list[Finding]) -> str:
     tokens = _TOKEN.findall(fragment)
     run: list[int] = []  # indexes of the text tokens in the current run
     invisible: list[str] = []
-    removed: list[str] = []
 
     def finish():
         if not run:
@@ -336,7 +331,7 @@ def _clean_text_runs(fragment: str, field: str, found: list[Finding]) -> str:
         parts = [html.unescape(tokens[i]) for i in run]
         cleaned, cut = _without_markup(parts)
         if cut:
-            removed.extend(cut)
+            found.append(_markup_finding(field, cut))
             for i, text in zip(run, cleaned, strict=True):
                 tokens[i] = html.escape(text, quote=False).replace("\xa0", "&nbsp;")
         run.clear()
@@ -354,8 +349,6 @@ def _clean_text_runs(fragment: str, field: str, found: list[Finding]) -> str:
     finish()
     if invisible:
         found.append(_invisible_finding(field, list(dict.fromkeys(invisible))))
-    if removed:
-        found.append(_markup_finding(field, removed))
     return "".join(tokens)
 
 
@@ -484,17 +477,28 @@ def _report(source_path, findings) -> None:
         if release is not None:
             line = release.lines.get(finding.field, 1)
             if finding.field == "body":
-                line = _body_line(release, finding.needle)
+                line = _body_line(release, finding.needles)
         lines.append(f"{shown}:{line}: warning: {finding.message}\n")
     stream = sys.__stderr__ or sys.stderr
     stream.write("".join(lines))
     stream.flush()
 
 
-def _body_line(release, needle: str) -> int:
-    if needle:
-        for number, text in release.body_lines():
-            if needle.casefold() in text.casefold():
+# Markdown's smarty extension and typogrify curl the quotes the file has straight.
+_STRAIGHT_QUOTES = str.maketrans("‘’“”", "''\"\"")
+
+
+def _body_line(release, needles) -> int:
+    """The first body line that holds a needle, read as the reader reads it
+    (entities decoded, quotes straight); else the body's first line."""
+    lines = [
+        (number, _decoded(text).translate(_STRAIGHT_QUOTES).casefold(), text.casefold())
+        for number, text in release.body_lines()
+    ]
+    for needle in needles:
+        needle = needle.translate(_STRAIGHT_QUOTES).casefold()
+        for number, read, written in lines:
+            if needle and (needle in read or needle in written):
                 return number
     return release.body_line
 

@@ -71,8 +71,8 @@ class _Recording(SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve(handler):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+def serve(handler, port: int = 0):
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -84,9 +84,9 @@ def serve(handler):
 
 
 @contextmanager
-def static_site(folder: Path):
+def static_site(folder: Path, port: int = 0):
     """`folder` over plain HTTP: no Content-Security-Policy or other security header."""
-    with serve(functools.partial(_Handler, directory=str(folder))) as port:
+    with serve(functools.partial(_Handler, directory=str(folder)), port) as port:
         yield f"http://127.0.0.1:{port}/"
 
 
