@@ -48,25 +48,40 @@ _RANGES = (
 )
 _NONCHARACTER_PLANES = tuple((plane << 16 | 0xFFFE, plane << 16 | 0xFFFF) for plane in range(1, 17))
 
-INVISIBLE = re.compile(
-    "["
-    + "".join(
-        re.escape(chr(low)) + ("-" + re.escape(chr(high)) if high != low else "")
-        for low, high in (*_RANGES, *_NONCHARACTER_PLANES)
+
+def _character_class(ranges) -> re.Pattern:
+    return re.compile(
+        "["
+        + "".join(
+            re.escape(chr(low)) + ("-" + re.escape(chr(high)) if high != low else "")
+            for low, high in ranges
+        )
+        + "]"
     )
-    + "]"
-)
+
+
+INVISIBLE = _character_class((*_RANGES, *_NONCHARACTER_PLANES))
+# The same, for text without characters beyond U+FFFF (nearly all): the full
+# class, with its ranges in the supplementary planes, is several times slower.
+_INVISIBLE_BMP = _character_class(r for r in _RANGES if r[1] <= 0xFFFF)
+
+
+def _beyond_bmp(text: str) -> bool:
+    return len(text.encode("utf-16-le", "surrogatepass")) != 2 * len(text)
+
+
+def has_invisible(text: str) -> bool:
+    if _INVISIBLE_BMP.search(text):
+        return True
+    return _beyond_bmp(text) and INVISIBLE.search(text) is not None
 
 
 def strip_invisible(text: str) -> tuple[str, list[str]]:
     """`text` without invisible characters, and the distinct characters removed
     in the order they first appear (empty when `text` had none)."""
-    removed = list(dict.fromkeys(INVISIBLE.findall(text)))
-    return (INVISIBLE.sub("", text) if removed else text), removed
-
-
-def has_invisible(text: str) -> bool:
-    return INVISIBLE.search(text) is not None
+    if not has_invisible(text):
+        return text, []
+    return INVISIBLE.sub("", text), list(dict.fromkeys(INVISIBLE.findall(text)))
 
 
 def describe(characters) -> str:

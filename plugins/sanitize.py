@@ -271,6 +271,9 @@ def _visible_text(text: str, field: str, found: list[Finding]) -> str:
 # -- HTML: the body and the Summary ------------------------------------------------
 
 _TOKEN = re.compile(r"<[^>]*>|[^<]+|<")
+_TAGS = re.compile(r"<[^>]*>")
+# In serialized text (every "&" written "&amp;"): what decodes, once or more, to "<".
+_MAY_SPELL_LT = re.compile(r"&lt;|&amp;(?:amp;?)*(?:lt|#0*60|#x0*3c)", re.IGNORECASE)
 _TOKEN_TAG = re.compile(r"</?([a-zA-Z0-9]+)")
 
 
@@ -315,12 +318,15 @@ def _judge_attribute(element: str, attribute: str, value: str, field: str, found
 def _clean_text_runs(fragment: str, field: str, found: list[Finding]) -> str:
     """nh3's output with the text rule applied to every run of text."""
     if (
-        "&lt;" not in fragment
-        and "&amp;" not in fragment
-        and not _LINE_SEPARATORS.search(fragment)
+        not (
+            ("&lt;" in fragment or "&amp;" in fragment)
+            and _MAY_SPELL_LT.search(_TAGS.sub("", fragment))
+        )
+        and "\u2028" not in fragment
+        and "\u2029" not in fragment
         and not has_invisible(fragment)
     ):
-        return fragment  # its text holds neither "<" nor "&", nor anything invisible
+        return fragment  # no text of it decodes to "<", none is invisible: the common case
     tokens = _TOKEN.findall(fragment)
     run: list[int] = []  # indexes of the text tokens in the current run
     invisible: list[str] = []
