@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT
+from conftest import CONTENT, ROOT, run_pelican
 
 RELEASE = "rilis/2024/11/ngopi-kamtibmas-polsek-menteng-jelang-pilkada-serentak/"
 VIOLATIONS = """
@@ -207,3 +207,16 @@ def test_pages_show_under_the_policy(site, browser, path):
     assert background == "rgb(11, 61, 145)"
     if path == "statistik/":
         assert bars > 0  # the charts are drawn
+
+
+def test_the_live_reload_preview_can_leave_the_policy_out(tmp_path):
+    """`invoke livereload` injects an inline reload script that the policy would
+    block: its preview session sets CONTENT_SECURITY_POLICY to "" (tasks.py)."""
+    build = run_pelican(
+        CONTENT, tmp_path / "out", "pelicanconf.py", "-e", 'CONTENT_SECURITY_POLICY=""'
+    )
+    assert build.returncode == 0, build.stderr
+    for path in build.pages():
+        assert meta_policy(BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")) == []
+    tasks = (ROOT / "tasks.py").read_text(encoding="utf-8")
+    assert '"CONTENT_SECURITY_POLICY": ""' in tasks
