@@ -143,6 +143,7 @@ _TAG_START = re.compile(r"<[A-Za-z/!?]")
 _TAG_NAME = re.compile(r"[A-Za-z][^\s/>]*")
 _LINE_SEPARATORS = re.compile("[\u2028\u2029]")
 _MAX_DECODING = 20
+_MAX_CUTS = 50
 
 
 def _decoded(text: str) -> str:
@@ -176,25 +177,31 @@ def _markup_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _spells_markup(text: str) -> bool:
+    """Whether `text`, decoded as often as it decodes, holds a tag (or would need
+    more rounds of decoding than are tried: then it is taken to hold one)."""
+    full = _decoded(text)
+    return _TAG_START.search(full) is not None or html.unescape(full) != full
+
+
 def _without_markup(parts: list[str]) -> tuple[list[str], list[str]]:
     """Visible text `parts` of one run of text (an element's text split by inline
     elements) without the markup they spell together, and the pieces removed.
 
     Parts that spell none come back unchanged. Otherwise each is decoded in
     full, tags found in the whole run are cut out of the parts they span,
-    again until none is left; a run that still spells markup when decoded
-    (entities put together by a cut) is dropped whole."""
+    again until none is left; a run that still spells markup after that
+    (entities put together by a cut, or tags nested past _MAX_CUTS rounds)
+    is dropped whole."""
     whole = "".join(parts)
-    if "<" not in whole and "&" not in whole:
-        return parts, []
-    if not _TAG_START.search(_decoded(whole)):
+    if ("<" not in whole and "&" not in whole) or not _spells_markup(whole):
         return parts, []
     decoded = [_decoded(part) for part in parts]
     text = "".join(decoded)
     owner = [index for index, part in enumerate(decoded) for _ in part]
     kept = list(range(len(text)))
     removed = []
-    while True:
+    for _ in range(_MAX_CUTS):
         current = "".join(text[i] for i in kept)
         spans = _markup_spans(current)
         if not spans:
@@ -202,11 +209,12 @@ def _without_markup(parts: list[str]) -> tuple[list[str], list[str]]:
         removed += [current[start:end] for start, end in spans]
         dropped = {j for start, end in spans for j in range(start, end)}
         kept = [i for j, i in enumerate(kept) if j not in dropped]
-    result = [""] * len(parts)
+    pieces: list[list[str]] = [[] for _ in parts]
     for i in kept:
-        result[owner[i]] += text[i]
-    if _TAG_START.search(_decoded("".join(result))):
-        removed.append(current)
+        pieces[owner[i]].append(text[i])
+    result = ["".join(piece) for piece in pieces]
+    if _spells_markup("".join(result)):
+        removed.append(whole)
         result = [""] * len(parts)
     return result, removed
 
@@ -222,6 +230,11 @@ class Finding:
     field: str
     message: str
     needles: tuple[str, ...] = dataclass_field(default=(), compare=False)
+    level: str = "warning"
+
+
+class NothingLeft(ValueError):
+    """A release's title is nothing but markup or invisible characters."""
 
 
 def _shown(text: str, limit: int = 60) -> str:
@@ -466,7 +479,7 @@ class Cleaned(str):
 
 
 def _report(source_path, findings) -> None:
-    """One `path:line: warning: ...` line per finding, to the real standard error."""
+    """One `path:line: level: ...` line per finding, to the real standard error."""
     findings = list(dict.fromkeys(findings))
     if not findings or not source_path:
         return
@@ -484,7 +497,7 @@ def _report(source_path, findings) -> None:
             line = release.lines.get(finding.field, 1)
             if finding.field == "body":
                 line = _body_line(release, finding.needles)
-        lines.append(f"{shown}:{line}: warning: {finding.message}\n")
+        lines.append(f"{shown}:{line}: {finding.level}: {finding.message}\n")
     stream = sys.__stderr__ or sys.stderr
     stream.write("".join(lines))
     stream.flush()
@@ -527,6 +540,15 @@ def _clean_reader_output(content, metadata, source_path=None):
             text, text_found = _plain_text(value, field)
             found.extend(text_found)
             metadata[field] = html.escape(text, quote=False)
+    if metadata.get("title") == "" and found:
+        empty = Finding(
+            "title",
+            "the Title is nothing but markup or invisible characters, so the release would "
+            "have none: write its title as text",
+            level="error",
+        )
+        _report(source_path, [*found, empty])
+        raise NothingLeft(empty.message)  # Pelican reports the file; the build fails
     _report(source_path, found)
     return content, metadata
 

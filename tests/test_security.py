@@ -728,3 +728,20 @@ def test_no_encoding_of_markup_survives_as_text(parts):
         assert not re.search(r"<[a-zA-Z/!?]", decoded(str(text))), (fragment, cleaned)
         assert not has_invisible(str(text)), (fragment, cleaned)
     assert clean_html(cleaned) == cleaned
+
+
+def test_a_title_of_nothing_but_markup_stops_the_build(content_copy, build_content):
+    (content_copy / "rilis" / "2024" / "2024-12-05-tanpa-judul.md").write_text(
+        "Title: &lt;script&gt;alert(1)&lt;/script&gt;\u202e\nDate: 2024-12-05 10:00\n"
+        "Slug: tanpa-judul\nSummary: Ringkasan.\nUnits: Polsek Menteng\n"
+        "Activities: Ngopi Kamtibmas\nSources: kabar.co\nStatus: published\n\nIsi.\n",
+        encoding="utf-8",
+    )
+    build = build_content(content_copy)
+    assert build.returncode == 1
+    assert re.search(
+        r"^\S*2024-12-05-tanpa-judul\.md:1: error: the Title is nothing but markup",
+        build.stderr,
+        re.M,
+    )
+    assert not (build.output / "rilis" / "2024" / "12" / "tanpa-judul").exists()
