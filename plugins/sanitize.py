@@ -466,7 +466,8 @@ def _plain_list(value, field: str) -> tuple[list[str], tuple[Finding, ...]]:
         # What markup leaves of a malformed item (`">`) is no name or place.
         if text and not (item_found and not any(c.isalnum() for c in text)):
             cleaned.append(Cleaned(text))
-    return metadata_list(cleaned), tuple(found)
+    # (metadata_list strips each item, which would drop the mark)
+    return [Cleaned(item) for item in metadata_list(cleaned)], tuple(found)
 
 
 class Cleaned(str):
