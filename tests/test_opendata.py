@@ -307,8 +307,8 @@ def test_the_json_writer_writes_what_json_dumps_writes(document):
     assert json.loads(written) == document
     expected = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     assert written.count("\n") == expected.count("\n")
-    assert [len(line) - len(line.lstrip()) for line in written.splitlines()] == [
-        len(line) - len(line.lstrip()) for line in expected.splitlines()
+    assert [len(line) - len(line.lstrip(" ")) for line in written.split("\n")] == [
+        len(line) - len(line.lstrip(" ")) for line in expected.split("\n")
     ]
 
 
