@@ -138,7 +138,10 @@ def livereload(
         if preview:
             preview["session"].wait()
         preview["registry"] = registry_files()
-        preview["session"] = PreviewSession(content, output, SETTINGS["dev_settings"])
+        # No Content-Security-Policy <meta>: it would block livereload's inline reload script.
+        preview["session"] = PreviewSession(
+            content, output, SETTINGS["dev_settings"], {"CONTENT_SECURITY_POLICY": ""}
+        )
         rebuild()
 
     def code_changed():

