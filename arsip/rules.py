@@ -41,6 +41,7 @@ from arsip.registry import (
     RegistryError,
     UnknownName,
 )
+from arsip.text import describe, has_invisible, strip_invisible
 
 # Fields through which a file would choose where or how Pelican writes it.
 STEERING_FIELDS = frozenset({
@@ -76,6 +77,9 @@ REFERENCE_LINK = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(?P<target>\S+?)>?(?:\s|$)
 HTML_LINK = re.compile(r"\b(?:href|src)\s*=\s*[\"'](?P<target>[^\"']+)[\"']", re.IGNORECASE)
 MARKUP = re.compile(r"(?<=\])\([^)]*\)|<[^>]+>")
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+RAW_TAG = re.compile(r"<[^>]*>")
+TAG_START = re.compile(r"<[A-Za-z/!?]")
 
 
 @dataclass
@@ -377,6 +381,7 @@ def check_release(release: Release, settings, registry, findings: Findings) -> N
             "status", "error", f'unknown status "{status}": use one of {", ".join(STATUSES)}'
         )
     _check_slug(release, findings)
+    _check_text(release, findings)
     if registry is not None:
         _check_names(release, registry, findings)
     if metadata and not release.body.strip():
@@ -387,6 +392,44 @@ def check_release(release: Release, settings, registry, findings: Findings) -> N
         )
     if when:
         _check_date_in_text(release, when.date(), findings)
+
+
+def _check_text(release: Release, findings: Findings) -> None:
+    """What the build's cleaning will remove from text a reader gets, said before it does."""
+    from plugins.sanitize import TEXT_FIELDS, header_findings, spells_markup
+
+    for name in TEXT_FIELDS:
+        value = release.metadata.get(name)
+        if value is None:
+            continue
+        text, removed = header_findings(name, value)
+        for finding in removed:
+            findings.at_field(name, finding.level, finding.message)
+        if name == "title" and value.strip() and not text.strip():
+            findings.at_field(
+                name,
+                "error",
+                "the Title is nothing but markup or invisible characters, so the release would "
+                "have none: write its title as text",
+            )
+    for number, line in release.body_lines():
+        _, invisible = strip_invisible(line)
+        if invisible:
+            findings.at(
+                number,
+                "warning",
+                f"invisible characters removed from the text: {describe(invisible)}; "
+                "delete them from the file",
+            )
+        spelled = [m[1] for m in CODE_SPAN.finditer(line) if TAG_START.search(m[1])]
+        outside = RAW_TAG.sub("", CODE_SPAN.sub("", line))
+        if spelled or spells_markup(outside):
+            findings.at(
+                number,
+                "warning",
+                "text that spells markup (like &lt;script&gt; or `<img ...>`) is removed from "
+                "the page: write it without < and >, or delete it",
+            )
 
 
 def _checked_date(release: Release, name: str, settings, findings) -> datetime.datetime | None:
@@ -414,7 +457,14 @@ def _check_slug(release: Release, findings: Findings) -> None:
     slug = release.metadata.get("slug", "").strip()
     if not slug:
         return
-    if not SLUG_RE.match(slug):
+    if has_invisible(slug):
+        findings.at_field(
+            "slug",
+            "error",
+            f"slug holds invisible characters ({describe(strip_invisible(slug)[1])}), which "
+            "make two slugs look alike: type it again",
+        )
+    elif not SLUG_RE.match(slug):
         findings.at_field(
             "slug",
             "error",
@@ -508,6 +558,7 @@ def _check_names(release: Release, registry: Registry, findings: Findings) -> No
                 )
                 continue
         for item in metadata_list(value):
+            item = strip_invisible(item)[0]  # the build resolves the cleaned name
             try:
                 named[kind].add(registry.resolve(kind, item).slug)
             except UnknownName as error:

@@ -23,7 +23,8 @@ when Pelican creates the content object, this plugin
   (arsip/text.py) are removed; line and paragraph separators become spaces.
   So the page, the feeds, the open data and the search records all hold the
   same text, and none of it turns into markup when a consumer pastes it into
-  HTML. Each removal is reported as `path:line: warning: ...`.
+  HTML. arsip/rules.py reports these removals as located warnings, for
+  `invoke check` and the build alike (`header_findings`, `spells_markup`).
 
 A reader that typesets its own output (plugins/parse_once.py) gets the
 second pass too, at the end of its read: what it returns is final, marked as
@@ -42,16 +43,14 @@ from __future__ import annotations
 
 import functools
 import html
-import os
 import re
-import sys
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
 import nh3
 from pelican import signals
 
-from arsip.content import LIST_FIELDS, TAXONOMY_FIELDS, metadata_list, read_release
+from arsip.content import LIST_FIELDS, TAXONOMY_FIELDS, metadata_list
 from arsip.text import describe, has_invisible, strip_invisible
 
 # Elements a press release may use (Markdown, Markdown Extra and typogrify output).
@@ -470,6 +469,22 @@ def _plain_list(value, field: str) -> tuple[list[str], tuple[Finding, ...]]:
     return [Cleaned(item) for item in metadata_list(cleaned)], tuple(found)
 
 
+def header_findings(field: str, value: str) -> tuple[str, list[Finding]]:
+    """What cleaning makes of a header value as written, and what it removes.
+
+    arsip/rules.py reports these for `invoke check` and the build alike."""
+    if field in SPLIT_FIELDS:
+        items, found = _plain_list(value, field)
+        return "; ".join(items), list(found)
+    text, found = _plain_text(value, field)
+    return text, list(found)
+
+
+def spells_markup(text: str) -> bool:
+    """Whether text a reader gets would hold a tag once its entities are decoded."""
+    return _spells_markup(text)
+
+
 class Cleaned(str):
     """A value that went through the second pass already: the final text."""
 
@@ -479,51 +494,7 @@ class Cleaned(str):
 # -- where the passes run ------------------------------------------------------------
 
 
-def _report(source_path, findings) -> None:
-    """One `path:line: level: ...` line per finding, to the real standard error."""
-    findings = list(dict.fromkeys(findings))
-    if not findings or not source_path:
-        return
-    try:
-        release = read_release(source_path)
-    except OSError:
-        release = None
-    shown = os.path.relpath(source_path) if os.path.isabs(source_path) else str(source_path)
-    if shown.startswith(".."):
-        shown = str(source_path)
-    lines = []
-    for finding in findings:
-        line = 1
-        if release is not None:
-            line = release.lines.get(finding.field, 1)
-            if finding.field == "body":
-                line = _body_line(release, finding.needles)
-        lines.append(f"{shown}:{line}: {finding.level}: {finding.message}\n")
-    stream = sys.__stderr__ or sys.stderr
-    stream.write("".join(lines))
-    stream.flush()
-
-
-# Markdown's smarty extension and typogrify curl the quotes the file has straight.
-_STRAIGHT_QUOTES = str.maketrans("‘’“”", "''\"\"")
-
-
-def _body_line(release, needles) -> int:
-    """The first body line that holds a needle, read as the reader reads it
-    (entities decoded, quotes straight); else the body's first line."""
-    lines = [
-        (number, _decoded(text).translate(_STRAIGHT_QUOTES).casefold(), text.casefold())
-        for number, text in release.body_lines()
-    ]
-    for needle in needles:
-        needle = needle.translate(_STRAIGHT_QUOTES).casefold()
-        for number, read, written in lines:
-            if needle and (needle in read or needle in written):
-                return number
-    return release.body_line
-
-
-def _clean_reader_output(content, metadata, source_path=None):
+def _clean_reader_output(content, metadata):
     found: list[Finding] = []
     if isinstance(content, str):
         content, body_found = _clean_html(content, "body")
@@ -548,9 +519,7 @@ def _clean_reader_output(content, metadata, source_path=None):
             "have none: write its title as text",
             level="error",
         )
-        _report(source_path, [*found, empty])
-        raise NothingLeft(empty.message)  # Pelican reports the file; the build fails
-    _report(source_path, found)
+        raise NothingLeft(empty.message)  # arsip/rules.py stops the build on it first
     return content, metadata
 
 
@@ -567,15 +536,13 @@ def _cleaning_reader(reader_class: type) -> type:
         step = "read_markdown" if hasattr(reader_class, "read_markdown") else "read"
 
         def cleaned(self, source_path):
-            return _clean_reader_output(
-                *getattr(super(cleaning, self), step)(source_path), source_path
-            )
+            return _clean_reader_output(*getattr(super(cleaning, self), step)(source_path))
 
         methods = {step: cleaned}
         if step == "read_markdown":
 
             def finished(self, source_path):
-                return _second_pass(*super(cleaning, self).read(source_path), source_path)
+                return _second_pass(*super(cleaning, self).read(source_path))
 
             methods["read"] = finished
         name = f"Cleaning{reader_class.__name__}"
@@ -603,7 +570,7 @@ def _final_text(value, field: str, found: list[Finding]):
     return value
 
 
-def _second_pass(content, metadata, source_path=None):
+def _second_pass(content, metadata):
     """What sanitize() does to a content object, done to a typesetting reader's result."""
     found: list[Finding] = []
     if isinstance(content, str):
@@ -617,7 +584,6 @@ def _second_pass(content, metadata, source_path=None):
     for field in TEXT_FIELDS:
         if field in metadata:
             metadata[field] = _final_text(metadata[field], field, found)
-    _report(source_path, found)
     return content, metadata
 
 
@@ -639,7 +605,6 @@ def sanitize(content) -> None:
             if value is not metadata[field]:
                 metadata[field] = value
                 setattr(content, field, value)
-    _report(getattr(content, "source_path", None), found)
 
 
 def register():
