@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import html
 import os
 import re
 from collections.abc import Callable
@@ -77,6 +78,11 @@ REFERENCE_LINK = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(?P<target>\S+?)>?(?:\s|$)
 HTML_LINK = re.compile(r"\b(?:href|src)\s*=\s*[\"'](?P<target>[^\"']+)[\"']", re.IGNORECASE)
 MARKUP = re.compile(r"(?<=\])\([^)]*\)|<[^>]+>")
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+HTML_URL = re.compile(
+    r"\b(?P<attribute>href|src)\s*=\s*(?:(?P<q>[\"'])(?P<target>.*?)(?P=q)|(?P<bare>[^\s>]+))",
+    re.IGNORECASE,
+)
+ATTRIBUTE_TEXT = re.compile(r"\b(alt|title)\s*=\s*([\"'])(.*?)\2", re.IGNORECASE)
 CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 RAW_TAG = re.compile(r"<[^>]*>")
 TAG_START = re.compile(r"<[A-Za-z/!?]")
@@ -396,7 +402,15 @@ def check_release(release: Release, settings, registry, findings: Findings) -> N
 
 def _check_text(release: Release, findings: Findings) -> None:
     """What the build's cleaning will remove from text a reader gets, said before it does."""
-    from plugins.sanitize import TEXT_FIELDS, header_findings, spells_markup
+    from plugins.sanitize import (
+        TEXT_FIELDS,
+        URL_SCHEMES,
+        browser_url,
+        header_findings,
+        is_local_url,
+        spells_markup,
+        url_scheme,
+    )
 
     for name in TEXT_FIELDS:
         value = release.metadata.get(name)
@@ -412,8 +426,38 @@ def _check_text(release: Release, findings: Findings) -> None:
                 "the Title is nothing but markup or invisible characters, so the release would "
                 "have none: write its title as text",
             )
-    for number, line in release.body_lines():
-        _, invisible = strip_invisible(line)
+    lines = list(release.body_lines())
+    if release.metadata.get("summary"):
+        lines.append((release.lines["summary"], release.metadata["summary"]))
+    in_code = False
+    for number, line in lines:
+        fence = line.lstrip().startswith(("```", "~~~"))
+        in_code = in_code != fence
+        if in_code or fence or line.startswith("    "):  # a code block: all of it is text
+            if TAG_START.search(html.unescape(line)) or invisible_in(line):
+                findings.at(
+                    number,
+                    "warning",
+                    "text that spells markup or invisible characters are removed from the "
+                    "code block: write it without < and >, or delete it",
+                )
+            continue
+        for image, target in _link_targets(line):
+            url = browser_url(strip_invisible(html.unescape(target))[0])
+            if image and not (url and is_local_url(url)):
+                findings.at(
+                    number,
+                    "warning",
+                    f'image from another site removed ("{url[:60]}"): the archive loads nothing '
+                    "from elsewhere; save the image in the archive or leave it out",
+                )
+            elif not image and url_scheme(url) not in (None, *URL_SCHEMES):
+                findings.at(
+                    number,
+                    "warning",
+                    f'link removed ("{url[:60]}"): only http, https, mailto and tel links are kept',
+                )
+        _, invisible = strip_invisible(html.unescape(line))
         if invisible:
             findings.at(
                 number,
@@ -421,7 +465,8 @@ def _check_text(release: Release, findings: Findings) -> None:
                 f"invisible characters removed from the text: {describe(invisible)}; "
                 "delete them from the file",
             )
-        spelled = [m[1] for m in CODE_SPAN.finditer(line) if TAG_START.search(m[1])]
+        spelled = [m[2] for m in CODE_SPAN.finditer(line) if TAG_START.search(html.unescape(m[2]))]
+        spelled += [m[3] for m in ATTRIBUTE_TEXT.finditer(line) if spells_markup(m[3])]
         outside = RAW_TAG.sub("", CODE_SPAN.sub("", line))
         if spelled or spells_markup(outside):
             findings.at(
@@ -430,6 +475,19 @@ def _check_text(release: Release, findings: Findings) -> None:
                 "text that spells markup (like &lt;script&gt; or `<img ...>`) is removed from "
                 "the page: write it without < and >, or delete it",
             )
+
+
+def invisible_in(text: str) -> bool:
+    return has_invisible(html.unescape(text))
+
+
+def _link_targets(line: str):
+    """(is an image, target) of every Markdown or HTML link and image on a line."""
+    for match in MARKDOWN_LINK.finditer(line):
+        yield match[0].startswith("!"), match["target"]
+    for match in HTML_URL.finditer(line):
+        target = match["target"] if match["target"] is not None else match["bare"]
+        yield match["attribute"].lower() == "src", target
 
 
 def _checked_date(release: Release, name: str, settings, findings) -> datetime.datetime | None:
@@ -734,6 +792,9 @@ def check_links(document: Release, content_dir: Path, urls: set[str], url) -> li
 
 
 def _broken(target: str, source: Path, content_dir: Path, urls: set[str], url) -> str | None:
+    from plugins.sanitize import browser_url
+
+    target = browser_url(strip_invisible(html.unescape(target))[0])  # as the page holds it
     if SCHEME.match(target) or target.startswith(("#", "//")):
         return None
     if target.startswith("{index}"):
