@@ -7,7 +7,8 @@ each Markdown configuration a cache folder of its own under CACHE_PATH, so
 that building another folder (a test's, a benchmark's) neither loads nor
 grows the archive's cache, and a change to the Markdown or Typogrify settings,
 or to the parsing packages' versions, or to the plugins (their list and their
-code: the sanitizer and parse_once change what a read returns), starts from an
+code: the sanitizer and parse_once change what a read returns; and the
+arsip modules a read runs), starts from an
 empty cache instead of serving pages parsed the old way.
 """
 
@@ -33,6 +34,9 @@ PARSE_SETTINGS = (
     "PLUGINS",
 )
 PARSE_PACKAGES = ("pelican", "markdown", "typogrify", "smartypants", "nh3")
+# The archive's own modules a read runs: the header parser, the invisible characters.
+PARSE_MODULES = ("content.py", "text.py")
+ARSIP = Path(__file__).resolve().parent.parent / "arsip"
 
 
 def cache_key(settings) -> str:
@@ -40,6 +44,7 @@ def cache_key(settings) -> str:
     parts += [f"{name}={settings.get(name)!r}" for name in PARSE_SETTINGS]
     parts += [f"{name}=={_version(name)}" for name in PARSE_PACKAGES]
     parts += [_plugins_digest(settings.get("PLUGIN_PATHS", ()))]
+    parts += [hashlib.sha256((ARSIP / name).read_bytes()).hexdigest() for name in PARSE_MODULES]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
