@@ -24,8 +24,6 @@ from pelican.readers import ensure_metadata_list
 
 from arsip.problems import Problem
 
-# Registry-backed list fields, in the order pages show them.
-TAXONOMY_FIELDS = ("units", "officers", "activities")
 # Plain list fields (not resolved against the registry).
 LIST_FIELDS = ("places", "sources")
 REQUIRED_FIELDS = ("title", "date", "slug", "summary", "units", "activities", "sources", "status")

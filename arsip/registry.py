@@ -29,6 +29,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from arsip.kinds import KINDS, Kind  # noqa: F401  (Kind: part of the registry's API)
+
 REGISTRY_DIR = "registry"
 VOCABULARY_FILE = Path(__file__).with_name("vocabulary.yaml")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -37,33 +39,6 @@ SLUG_MAX_LENGTH = 100
 REGISTRY_MAX_BYTES = 8_000_000  # per file; 300 officers take 80 kB
 # An academic degree as written after a name: "S.H.", "M.Si.", "S.I.K.", "Dr."
 DEGREE_RE = re.compile(r"^(?:[A-Z][A-Za-z]{0,4}\.)+$")
-
-
-@dataclass(frozen=True)
-class Kind:
-    """One taxonomy: its registry file and its Indonesian names."""
-
-    key: str  # metadata field
-    file: str
-    singular: str  # used in error messages: unknown officer "X"
-    label: str  # Indonesian UI label, also the URL segment
-    setting: str  # settings prefix, Pelican's URLWrapper pattern: UNIT_URL, UNIT_SAVE_AS
-
-    def url_setting(self, suffix: str, settings=None) -> str:
-        """A term URL pattern ("URL", "SAVE_AS", "FEED_ATOM"): from `settings`, else the default."""
-        default = {
-            "URL": f"{self.label}/{{slug}}/",
-            "SAVE_AS": f"{self.label}/{{slug}}/index.html",
-            "FEED_ATOM": f"{self.label}/{{slug}}/atom.xml",
-        }[suffix]
-        return (settings or {}).get(f"{self.setting}_{suffix}", default)
-
-
-KINDS = {
-    "units": Kind("units", "units.yaml", "unit", "satuan", "UNIT"),
-    "officers": Kind("officers", "officers.yaml", "officer", "personel", "OFFICER"),
-    "activities": Kind("activities", "activities.yaml", "activity type", "kegiatan", "ACTIVITY"),
-}
 
 
 def normalize(text: str) -> str:
