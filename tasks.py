@@ -291,12 +291,17 @@ def publish(
 
     if bool(target) == gh_pages:
         raise Exit("Give either --target TARGET or --gh-pages.", code=2)
+    remote = deploy.RemoteTarget.parse(target) if target else None
+    if target and not remote:
+        try:
+            deploy.check_target(Path(target))  # before a build that would be in vain
+        except deploy.PublishError as error:
+            raise Exit(str(error), code=1) from None
     # Removed afterwards; one a killed publish left is removed by the next.
     with scratch("arsip-publish-") as work:
         site = work / "site"
         _build_for_publishing(c, content, site)
         commit = deploy.git_commit(ROOT)
-        remote = deploy.RemoteTarget.parse(target) if target else None
         if gh_pages:
             if dry_run:
                 changes = deploy.compare_with_branch(site, ROOT, branch)

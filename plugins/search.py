@@ -59,7 +59,6 @@ import logging
 import re
 import shutil
 import subprocess
-import tempfile
 import threading
 from functools import partial
 from pathlib import Path
@@ -68,6 +67,7 @@ import cbor2
 from pagefind.service import get_executable
 from pelican import signals
 
+from arsip.output import scratch as output_scratch
 from arsip.preview import SESSION_SETTING
 
 log = logging.getLogger(__name__)
@@ -418,7 +418,8 @@ def run_pagefind(releases: dict[str, str], destination: Path, config: dict) -> i
     """Index `releases` (path in the site -> marked element) into `destination`,
     each written as a small page at its path in a scratch folder for Pagefind
     to read; returns the number of pages indexed."""
-    with tempfile.TemporaryDirectory(prefix="pagefind-input-") as scratch:
+    # A folder a killed build left is removed by the next build.
+    with output_scratch("arsip-pagefind-input-") as scratch:
         for relative, body in releases.items():
             page = Path(scratch, relative)
             page.parent.mkdir(parents=True, exist_ok=True)
