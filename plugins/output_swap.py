@@ -32,8 +32,16 @@ from pelican import signals
 from arsip.output import FreshFolder, OutputError, real_folder
 from arsip.preview import SESSION_SETTING
 
-# The Pelican instances this plugin redirects, and the folder of each one's current run.
-_builds: dict[int, tuple[object, str, FreshFolder | None]] = {}
+# Runs started and not put in place: removed when the process ends.
+_unfinished: set[FreshFolder] = set()
+
+
+class _Output:
+    """What the plugin keeps on a Pelican instance: the real output and this run's folder."""
+
+    def __init__(self, output: str):
+        self.output = output
+        self.fresh: FreshFolder | None = None
 
 
 def take_over(pelican):
@@ -43,34 +51,34 @@ def take_over(pelican):
         real_folder(pelican.output_path)
     except OutputError as error:
         sys.exit(str(error))  # one line: Pelican would print a traceback
-    _builds[id(pelican)] = (pelican, pelican.output_path, None)
+    pelican.swapped_output = _Output(pelican.output_path)
     signals.finalized.disconnect(put_in_place)
     signals.finalized.connect(put_in_place)
 
 
 def start_run(pelican):
-    build = _builds.get(id(pelican))
-    if build is None or build[0] is not pelican:
+    state = getattr(pelican, "swapped_output", None)
+    if state is None:
         return None
-    _, output, previous = build
-    if previous is not None:  # the last run failed
-        previous.discard()
+    if state.fresh is not None:  # the last run failed
+        state.fresh.discard()
+        _unfinished.discard(state.fresh)
     try:
-        fresh = FreshFolder(output)
+        state.fresh = FreshFolder(state.output)
     except OutputError as error:
         sys.exit(str(error))
-    _builds[id(pelican)] = (pelican, output, fresh)
-    pelican.output_path = str(fresh.path)
+    _unfinished.add(state.fresh)
+    pelican.output_path = str(state.fresh.path)
     return None  # no generator of its own
 
 
 def put_in_place(pelican):
-    build = _builds.get(id(pelican))
-    if build is None or build[0] is not pelican or build[2] is None:
+    state = getattr(pelican, "swapped_output", None)
+    if state is None or state.fresh is None:
         return
-    _, output, fresh = build
-    _builds[id(pelican)] = (pelican, output, None)
-    pelican.output_path = output
+    fresh, state.fresh = state.fresh, None
+    _unfinished.discard(fresh)
+    pelican.output_path = state.output
     try:
         fresh.put_in_place(pelican.settings.get("OUTPUT_RETENTION", ()))
     except OutputError as error:
@@ -78,10 +86,9 @@ def put_in_place(pelican):
 
 
 @atexit.register
-def _discard_failed_runs():
-    for _, _, fresh in _builds.values():
-        if fresh is not None:
-            fresh.discard()
+def _discard_unfinished():
+    for fresh in _unfinished:
+        fresh.discard()
 
 
 def register():

@@ -239,11 +239,17 @@ def test_autoreload_keeps_the_output_through_a_failed_run(content_copy, tmp_path
             start_new_session=True,
         )
 
-    def wait_for(condition, what):
+    def wait_for(condition, what, write=None):
+        """Pelican watches for changes only between runs: one made while a run
+        is finishing is missed, so the change is written again now and then."""
         deadline = time.monotonic() + 120
+        written = 0.0
         while not condition():
             assert process.poll() is None, log.read_text()
             assert time.monotonic() < deadline, f"{what}:\n{log.read_text()}"
+            if write and time.monotonic() - written > 3:
+                write()
+                written = time.monotonic()
             time.sleep(0.2)
 
     try:
@@ -251,11 +257,18 @@ def test_autoreload_keeps_the_output_through_a_failed_run(content_copy, tmp_path
         before = snapshot(out)
         source = content_copy / RELEASE_SOURCE
         text = source.read_text(encoding="utf-8")
-        source.write_text(text.replace("Units: ", "Units: Polsek Antah; ", 1), encoding="utf-8")
-        wait_for(lambda: "Caught exception" in log.read_text(), "the failed run")
+        broken = text.replace("Units: ", "Units: Polsek Antah; ", 1)
+        wait_for(
+            lambda: "Caught exception" in log.read_text(),
+            "the failed run",
+            lambda: source.write_text(broken, encoding="utf-8"),
+        )
         assert snapshot(out) == before
-        source.write_text(text + "\nKalimattambahan.\n", encoding="utf-8")
-        wait_for(lambda: b"Kalimattambahan" in (out / RELEASE_PAGE).read_bytes(), "the next run")
+        wait_for(
+            lambda: b"Kalimattambahan" in (out / RELEASE_PAGE).read_bytes(),
+            "the next run",
+            lambda: source.write_text(text + "\nKalimattambahan.\n", encoding="utf-8"),
+        )
         wait_for(lambda: beside(out) == [], "the failed run's folder removed")
     finally:
         os.killpg(process.pid, signal.SIGKILL)
@@ -325,3 +338,22 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def test_the_swap_is_the_last_step_of_a_public_build(tmp_path):
+    """publishconf.py adds its post-build plugins after pelicanconf.py's list: the
+    swap must still come after them, or they would change the live output."""
+    script = (
+        "from pelican import Pelican\n"
+        "from pelican.plugins import signals\n"
+        "from pelican.settings import read_settings\n"
+        f"settings = read_settings('publishconf.py', override={{'OUTPUT_PATH': {str(tmp_path)!r}}})\n"
+        "pelican = Pelican(settings)\n"
+        "for receiver in signals.finalized.receivers_for(pelican):\n"
+        "    print(receiver.__module__ + '.' + receiver.__name__)\n"
+    )
+    result = run([sys.executable, "-c", script])
+    assert result.returncode == 0, result.stderr
+    steps = result.stdout.split()
+    assert steps[-1] == "output_swap.put_in_place"
+    assert {"search.index_site", "compress.compress_output"} < set(steps[:-1])
