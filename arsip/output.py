@@ -29,6 +29,7 @@ import fcntl
 import os
 import secrets
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -92,6 +93,8 @@ def _delete(folder: Path, real: Path) -> None:
         folder.rename(aside)
     except FileNotFoundError:
         return
+    except OSError:
+        aside = folder
     shutil.rmtree(aside, ignore_errors=True)
 
 
@@ -164,12 +167,18 @@ class FreshFolder:
         names at the top of the previous output to carry over when the build
         did not write them (Pelican's OUTPUT_RETENTION)."""
         target = real_folder(self.output)  # again: the link may have been changed meanwhile
+        retain = tuple(retain)
+        if target.is_dir() and os.path.ismount(target):
+            self._copy_into(target, retain)
+            return
         try:
             if target.is_dir():
                 self._carry(target, retain)
-                _delete(self._replace(target), target)
+                self._look_like(target)
+                previous = self._replace(target)
             else:
                 self.path.rename(target)
+                previous = None
         except OSError as error:
             self.discard()
             raise OutputError(
@@ -177,6 +186,39 @@ class FreshFolder:
                 "the output is unchanged"
             ) from None
         self._release()
+        if previous is not None:
+            _delete(previous, target)
+
+    def _look_like(self, target: Path) -> None:
+        """The previous output's permissions (and group, where allowed): a web
+        server may depend on them."""
+        status = target.stat()
+        self.path.chmod(stat.S_IMODE(status.st_mode))
+        with contextlib.suppress(OSError):
+            os.chown(self.path, -1, status.st_gid)
+
+    def _copy_into(self, target: Path, retain: tuple[str, ...]) -> None:
+        """A mount point cannot be renamed: copy the build into it, then remove
+        what the build did not write. Not atomic, but only a complete build is
+        copied."""
+        try:
+            shutil.copytree(self.path, target, symlinks=True, dirs_exist_ok=True)
+            written = {p.relative_to(self.path) for p in self.path.rglob("*")}
+            for path in sorted(target.rglob("*"), reverse=True):  # files before their folders
+                relative = path.relative_to(target)
+                if relative in written or relative.parts[0] in retain:
+                    continue
+                if path.is_dir() and not path.is_symlink():
+                    path.rmdir()
+                else:
+                    path.unlink()
+        except OSError as error:
+            raise OutputError(
+                f"{self.output}: error: the new build was only partly copied into this mount "
+                f"point ({error.strerror}): fix the cause and build again"
+            ) from None
+        finally:
+            self.discard()
 
     def _carry(self, target: Path, retain: Iterable[str]) -> None:
         for name in retain:

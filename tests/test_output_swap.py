@@ -357,3 +357,31 @@ def test_the_swap_is_the_last_step_of_a_public_build(tmp_path):
     steps = result.stdout.split()
     assert steps[-1] == "output_swap.put_in_place"
     assert {"search.index_site", "compress.compress_output"} < set(steps[:-1])
+
+
+def test_a_mount_point_output_gets_the_build_copied_in(tmp_path, monkeypatch):
+    """A folder mounted as the output (a container volume) cannot be renamed."""
+    out = tmp_path / "output"
+    (out / "basi" / "lama").mkdir(parents=True)
+    (out / "basi" / "lama" / "index.html").write_text("halaman lama")
+    (out / "index.html").write_text("lama")
+    (out / ".git").mkdir()
+    mounted = os.path.ismount
+    monkeypatch.setattr(os.path, "ismount", lambda path: Path(path) == out or mounted(path))
+    fresh = swap.FreshFolder(out)
+    (fresh.path / "rilis").mkdir()
+    (fresh.path / "rilis" / "index.html").write_text("baru")
+    (fresh.path / "index.html").write_text("baru")
+    fresh.put_in_place(retain=[".git"])
+    assert snapshot(out) == {"index.html": b"baru", "rilis/index.html": b"baru"}
+    assert (out / ".git").is_dir()
+    assert beside(out) == []
+
+
+def test_the_new_output_keeps_the_old_ones_permissions(tmp_path):
+    out = tmp_path / "output"
+    out.mkdir()
+    out.chmod(0o750)
+    fresh = swap.FreshFolder(out)
+    fresh.put_in_place()
+    assert stat.S_IMODE(out.stat().st_mode) == 0o750
