@@ -26,6 +26,7 @@ import contextlib
 import ctypes
 import errno
 import fcntl
+import glob
 import os
 import secrets
 import shutil
@@ -56,6 +57,10 @@ def real_folder(output: str | os.PathLike) -> Path:
 
 def _name(real: Path, kind: str, suffix: str = "") -> str:
     return f".{real.name}.{kind}-{suffix}"
+
+
+def _pattern(real: Path, kind: str) -> str:
+    return glob.escape(_name(real, kind)) + "*"
 
 
 def _lock(path: Path) -> int | None:
@@ -106,14 +111,14 @@ def clean_leftovers(output: str | os.PathLike) -> list[Path]:
     if not parent.is_dir():
         return []
     removed = []
-    for old in _unlocked(parent.glob(_name(real, OLD, "*"))):
+    for old in _unlocked(parent.glob(_pattern(real, OLD))):
         if not real.exists():
             old.rename(real)  # the previous output, whole: nothing newer was put in place
         else:
             _delete(old, real)
             removed.append(old)
     for kind in (NEW, DELETING):
-        for leftover in _unlocked(parent.glob(_name(real, kind, "*"))):
+        for leftover in _unlocked(parent.glob(_pattern(real, kind))):
             shutil.rmtree(leftover, ignore_errors=True)
             removed.append(leftover)
     return removed
@@ -274,7 +279,7 @@ def scratch(prefix: str, parent: str | os.PathLike | None = None) -> Iterator[Pa
     prefix that killed processes left in `parent` (the system's temporary
     folder by default) are removed first."""
     parent = Path(parent or tempfile.gettempdir())
-    for leftover in _unlocked(parent.glob(f"{prefix}*")):
+    for leftover in _unlocked(parent.glob(glob.escape(prefix) + "*")):
         shutil.rmtree(leftover, ignore_errors=True)
     path = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
     held = _lock(path)
