@@ -14,7 +14,8 @@ long as it uses it. Whatever a killed process left beside the output is
 unlocked, and the next build or `invoke clean` removes it; a folder another
 running build still holds is left alone. A previous output that a kill caught
 between the two renames (`.output.old-XXXX`, complete) is put back if the
-output is missing.
+output is missing. The previous output is removed by a process of its own
+(`.output.del-XXXX`) while the build returns.
 
 Used by plugins/output_swap.py (every `pelican` build) and tasks.py (`invoke
 clean`, and the scratch folder of `invoke publish`).
@@ -31,6 +32,8 @@ import os
 import secrets
 import shutil
 import stat
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -90,9 +93,22 @@ def _unlocked(folders: Iterable[Path]) -> Iterator[Path]:
             os.close(descriptor)
 
 
-def _delete(folder: Path, real: Path) -> None:
+# Removes a folder, holding its lock meanwhile: run apart from the build.
+_REMOVER = (
+    "import fcntl, os, shutil, sys\n"
+    "try:\n"
+    "    fcntl.flock(os.open(sys.argv[1], os.O_RDONLY | os.O_DIRECTORY), fcntl.LOCK_EX)\n"
+    "except OSError:\n"
+    "    sys.exit()\n"
+    "shutil.rmtree(sys.argv[1], ignore_errors=True)\n"
+)
+
+
+def _delete(folder: Path, real: Path, wait: bool = True) -> None:
     """Remove `folder` (beside the output `real`): renamed aside first, so a kill
-    midway leaves a name that is only ever garbage."""
+    midway leaves a name that is only ever garbage. Without `wait`, a process
+    of its own removes it while the build returns: the files are garbage
+    already, and removing a large site takes as long as writing it."""
     aside = real.with_name(_name(real, DELETING, secrets.token_hex(4)))
     try:
         folder.rename(aside)
@@ -100,6 +116,18 @@ def _delete(folder: Path, real: Path) -> None:
         return
     except OSError:
         aside = folder
+    if not wait:
+        try:
+            subprocess.Popen(
+                [sys.executable, "-c", _REMOVER, str(aside)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+            return
+        except OSError:
+            pass
     shutil.rmtree(aside, ignore_errors=True)
 
 
@@ -192,7 +220,7 @@ class FreshFolder:
             ) from None
         self._release()
         if previous is not None:
-            _delete(previous, target)
+            _delete(previous, target, wait=False)
 
     def _look_like(self, target: Path) -> None:
         """The previous output's permissions (and group, where allowed): a web

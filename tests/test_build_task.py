@@ -6,6 +6,7 @@ import datetime
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from conftest import ROOT, run_pelican
@@ -56,6 +57,11 @@ def test_successful_build_replaces_the_whole_site(content_copy, tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert not page.exists(), "a page of a deleted release must not linger"
     assert (site / "index.html").is_file()
+    # The previous site is removed by a process of its own, then nothing is left.
+    deadline = time.monotonic() + 60
+    while [p for p in tmp_path.iterdir() if p.name.startswith(".output.del-")]:
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 

@@ -30,8 +30,14 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def beside(output: Path) -> list[str]:
-    """What else is in the output's parent folder: leftovers of builds."""
-    return sorted(p.name for p in output.parent.iterdir() if p.name.startswith("."))
+    """What else is in the output's parent folder: leftovers of builds. The
+    previous output (`.NAME.del-*`) is removed in the background: waited for."""
+    deadline = time.monotonic() + 60
+    while True:
+        found = sorted(p.name for p in output.parent.iterdir() if p.name.startswith("."))
+        if not any(".del-" in name for name in found) or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)
 
 
 def command(kind: str, content: Path, out: Path, cache: Path) -> list[str]:
@@ -385,3 +391,14 @@ def test_the_new_output_keeps_the_old_ones_permissions(tmp_path):
     fresh = swap.FreshFolder(out)
     fresh.put_in_place()
     assert stat.S_IMODE(out.stat().st_mode) == 0o750
+
+
+def test_the_previous_output_is_removed_apart_from_the_build(tmp_path):
+    out = tmp_path / "output"
+    (out / "lama").mkdir(parents=True)
+    (out / "lama" / "index.html").write_text("lama")
+    fresh = swap.FreshFolder(out)
+    (fresh.path / "index.html").write_text("baru")
+    fresh.put_in_place()
+    assert snapshot(out) == {"index.html": b"baru"}
+    assert beside(out) == []
