@@ -68,6 +68,9 @@ PLUGINS = [
     "period_archives",
     "feed_entries",
     "archive_writer",
+    # Builds into a fresh folder and swaps it in after every other step (even
+    # publishconf.py's, added after this list): a failed build changes nothing.
+    "output_swap",
 ]
 
 # Clean URLs: /rilis/2024/11/<slug>/

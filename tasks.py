@@ -4,7 +4,6 @@ import os
 import shlex
 import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -32,49 +31,38 @@ def _build_args(content, output, settings, extra=""):
 
 @task
 def clean(c, output=SETTINGS["output"]):
-    """Remove the generated site and Pelican's content cache."""
-    shutil.rmtree(output, ignore_errors=True)
+    """Remove the generated site (a symlink stays: the folder it names goes), the
+    folders killed builds left beside it, and Pelican's content cache."""
+    from invoke.exceptions import Exit
+
+    from arsip.output import OutputError, remove
+
+    try:
+        remove(output)
+    except OutputError as error:
+        raise Exit(str(error), code=1) from None
     shutil.rmtree(ROOT / "cache", ignore_errors=True)
 
 
-def _build_and_swap(c, content, output, extra=""):
-    """Build into a new folder beside `output` and put it in place only if the build succeeds.
-
-    A failed build leaves the previous `output` as it was, so a half-written
-    site is never there to deploy. Between the two renames `output` is briefly
-    absent, never incomplete.
-    """
-    target = Path(output).absolute()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fresh = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
-    fresh.chmod(0o755)  # mkdtemp makes it private; the web server must read it
-    try:
-        pelican_run(c, _build_args(content, str(fresh), SETTINGS["dev_settings"], extra))
-    except BaseException:
-        shutil.rmtree(fresh, ignore_errors=True)
-        raise
-    previous = target.with_name(f".{target.name}-old-{os.getpid()}")
-    if target.exists():
-        target.rename(previous)
-    fresh.rename(target)
-    shutil.rmtree(previous, ignore_errors=True)
+# A build writes into a new folder beside `output` and puts it in place only
+# when every step succeeded (plugins/output_swap.py, for any `pelican` command).
 
 
 @task
 def build(c, content=SETTINGS["content"], output=SETTINGS["output"]):
     """Build the site with the development settings; a failed build keeps the old output."""
-    _build_and_swap(c, content, output)
+    pelican_run(c, _build_args(content, output, SETTINGS["dev_settings"]))
 
 
 @task
 def rebuild(c, content=SETTINGS["content"], output=SETTINGS["output"]):
     """Build from scratch, ignoring Pelican's cache; a failed build keeps the old output."""
-    _build_and_swap(c, content, output, "--ignore-cache")
+    pelican_run(c, _build_args(content, output, SETTINGS["dev_settings"], "--ignore-cache"))
 
 
 @task
 def regenerate(c, content=SETTINGS["content"], output=SETTINGS["output"]):
-    """Rebuild whenever content, theme or settings change."""
+    """Rebuild whenever content, theme or settings change; a failed run keeps the old output."""
     pelican_run(c, _build_args(content, output, SETTINGS["dev_settings"], "--autoreload"))
 
 
@@ -319,19 +307,25 @@ def publish(
 ):
     """Build the public site (SITEURL from the environment), check it, then deploy it."""
     import os
-    import tempfile
 
     from invoke.exceptions import Exit
 
     from arsip import publish as deploy
+    from arsip.output import scratch
 
     if bool(target) == gh_pages:
         raise Exit("Give either --target TARGET or --gh-pages.", code=2)
-    with tempfile.TemporaryDirectory(prefix="arsip-publish-") as work:
-        site = Path(work) / "site"
+    remote = deploy.RemoteTarget.parse(target) if target else None
+    if target and not remote:
+        try:
+            deploy.check_target(Path(target))  # before a build that would be in vain
+        except deploy.PublishError as error:
+            raise Exit(str(error), code=1) from None
+    # Removed afterwards; one a killed publish left is removed by the next.
+    with scratch("arsip-publish-") as work:
+        site = work / "site"
         _build_for_publishing(c, content, site)
         commit = deploy.git_commit(ROOT)
-        remote = deploy.RemoteTarget.parse(target) if target else None
         if gh_pages:
             if dry_run:
                 changes = deploy.compare_with_branch(site, ROOT, branch)

@@ -7,6 +7,14 @@ so readers see the old site or the new one, never a mix. The newest KEEP
 releases are kept for `rollback`. A remote `user@host:path` target has the
 same layout, written with rsync and switched by a small shell script over ssh.
 `invoke publish` and `invoke rollback` (tasks.py) are the commands.
+
+A publish or rollback killed at any point leaves a working target: a release
+is written as `releases/.<name>.partial` and renamed to its name only when
+complete; an old release is renamed to `releases/.<name>.deleting` before it is
+removed; `current` is replaced by renaming a new link over it. So every name
+without a leading dot under `releases/` is a complete release, `current` names
+one of them, and rollback picks only among them. The next publish or rollback
+removes what a killed one left (dot names).
 """
 
 from __future__ import annotations
@@ -30,6 +38,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 RELEASES = "releases"
 CURRENT = "current"
 KEEP = 5
+PARTIAL = ".partial"  # a release being written: releases/.<name>.partial
+DELETING = ".deleting"  # a release being removed: releases/.<name>.deleting
 # Pages hosts serve for unknown paths: no canonical URL of their own.
 ERROR_PAGES = {"404.html"}
 
@@ -198,12 +208,31 @@ def current_release(target: Path) -> Path | None:
     link = target / CURRENT
     if link.is_symlink():
         return (target / os.readlink(link)).resolve()
-    if link.exists():
+    if link.is_dir():
         raise PublishError(
             f"{link} is a real folder, not a symlink. Move it away (it may be a site "
             "deployed by hand), then publish again: publish manages it from then on."
         )
+    if link.exists():
+        raise PublishError(
+            f"{link} is a file, not a symlink to a release: move it away, then publish again."
+        )
     return None
+
+
+def check_target(target: Path) -> None:
+    """Refuse a target that is, or lies in, a file rather than a folder."""
+    for folder in (target, target / RELEASES):
+        if folder.exists() and not folder.is_dir():
+            raise PublishError(
+                f"{folder} is a file, not a folder: give a folder as the target "
+                "(it is made if missing) or user@host:path."
+            )
+    for parent in target.absolute().parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise PublishError(f"{parent} is a file, not a folder: give another target.")
+            break
 
 
 def _link_or_copy(previous: Path | None, site: Path):
@@ -232,22 +261,54 @@ def switch_current(target: Path, release: Path):
 @contextmanager
 def exclusive(target: Path) -> Iterator[None]:
     """One publish or rollback at a time per target (a second one would remove
-    the first one's upload as a leftover)."""
-    target.mkdir(parents=True, exist_ok=True)
-    with open(target / ".publish.lock", "w") as lock:
+    the first one's upload as a leftover). What killed ones left is removed."""
+    check_target(target)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        lock = os.open(target / ".publish.lock", os.O_WRONLY | os.O_CREAT, 0o644)
+    except OSError as error:
+        raise PublishError(
+            f"{target}: cannot publish there ({error.strerror}): check the path and its permissions."
+        ) from None
+    try:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise PublishError(
                 f"another publish or rollback to {target} is running: wait for it, then retry."
             ) from None
+        remove_leftovers(target)
         yield
+    finally:
+        os.close(lock)
+
+
+def remove_leftovers(target: Path) -> list[Path]:
+    """Remove what killed publishes and rollbacks left: unfinished and
+    half-removed releases, and a new `current` link never renamed into place."""
+    found = [*target.glob(f".{CURRENT}.*.tmp")]
+    if (target / RELEASES).is_dir():
+        found += (target / RELEASES).glob(f".*{PARTIAL}")
+        found += (target / RELEASES).glob(f".*{DELETING}")
+    for leftover in found:
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
+    return found
 
 
 def deploy_to_folder(site: Path, target: Path, name: str, keep: int = KEEP) -> Path:
     """Copy `site` into a new release under `target`, switch `current` to it, prune."""
     with exclusive(target):
-        return _deploy(site, target, name, keep)
+        try:
+            return _deploy(site, target, name, keep)
+        except OSError as error:
+            raise PublishError(
+                f"{target}: the deploy stopped ({error.strerror}: {error.filename}); "
+                f"{target / CURRENT} still names a complete release. Fix the cause, then "
+                "publish again."
+            ) from None
 
 
 def _deploy(site: Path, target: Path, name: str, keep: int) -> Path:
@@ -255,9 +316,8 @@ def _deploy(site: Path, target: Path, name: str, keep: int) -> Path:
     final = target / RELEASES / name
     if final.exists():
         raise PublishError(f"{final} exists already; wait a second and publish again.")
-    partial = target / RELEASES / f".{name}.partial"
+    partial = target / RELEASES / f".{name}{PARTIAL}"
     final.parent.mkdir(parents=True, exist_ok=True)
-    shutil.rmtree(partial, ignore_errors=True)
     shutil.copytree(site, partial, copy_function=_link_or_copy(live, site), symlinks=False)
     partial.rename(final)
     switch_current(target, final)
@@ -266,25 +326,32 @@ def _deploy(site: Path, target: Path, name: str, keep: int) -> Path:
 
 
 def prune(target: Path, keep: int = KEEP) -> list[Path]:
-    """Remove all but the newest `keep` releases (never the live one) and leftovers
-    of interrupted uploads."""
+    """Remove all but the newest `keep` releases (never the live one). Each is
+    renamed aside first, so a kill midway never leaves a half-removed release
+    under a name rollback would pick."""
     live = current_release(target)
     removed = []
     for old in releases(target)[:-keep]:
         if old != live:
-            shutil.rmtree(old)
+            aside = old.with_name(f".{old.name}{DELETING}")
+            old.rename(aside)
+            shutil.rmtree(aside)
             removed.append(old)
-    for leftover in (target / RELEASES).glob(".*.partial"):
-        shutil.rmtree(leftover, ignore_errors=True)
     return removed
 
 
 def rollback_folder(target: Path) -> tuple[Path, Path]:
     """Switch `current` to the release before the live one. Returns (from, to)."""
+    check_target(target)
     if current_release(target) is None:
         raise PublishError(f"{target / CURRENT} does not exist: nothing is published there.")
     with exclusive(target):
-        return _roll_back(target)
+        try:
+            return _roll_back(target)
+        except OSError as error:
+            raise PublishError(
+                f"{target}: the rollback stopped ({error.strerror}); {target / CURRENT} is unchanged."
+            ) from None
 
 
 def _roll_back(target: Path) -> tuple[Path, Path]:
@@ -308,8 +375,13 @@ _REMOTE = re.compile(r"^(?P<host>(?:[^@:/\s]+@)?[^@:/\s]+):(?P<path>.+)$")
 class RemoteTarget:
     """`user@host:path`: the folder layout on another machine, over ssh.
 
-    The scripts are plain POSIX sh plus GNU `mv -T`; `commands` and
-    `rollback_command` wrap them in ssh.
+    The scripts are plain POSIX sh plus GNU `mv -T` and `head -n -N`;
+    `deploy_commands` and `ssh` wrap them in ssh. As in a folder target, the
+    upload goes to `releases/.<name>.partial/` and is renamed when complete, and
+    pruned releases are renamed aside before they are removed, so a dropped
+    connection or a killed publish never leaves an incomplete release under a
+    release's name. One publish at a time per server: the next one removes
+    what an earlier one left unfinished.
     """
 
     host: str
@@ -329,7 +401,7 @@ class RemoteTarget:
             "--compress",
             f"--link-dest=../../{CURRENT}/",
             f"{site}/",
-            f"{self.host}:{self.path}/{RELEASES}/{name}/",
+            f"{self.host}:{self.path}/{RELEASES}/.{name}{PARTIAL}/",
         ]
 
     def dry_run(self, site: Path) -> list[str]:
@@ -345,16 +417,23 @@ class RemoteTarget:
         ]
 
     def prepare_script(self) -> str:
-        return f"mkdir -p {shlex.quote(self.path)}/{RELEASES}"
+        return (
+            f"set -e; mkdir -p {shlex.quote(self.path)}/{RELEASES}; cd {shlex.quote(self.path)}; "
+            f"rm -rf -- {RELEASES}/.*{PARTIAL} {RELEASES}/.*{DELETING} .{CURRENT}.tmp"
+        )
 
     def switch_script(self, name: str, keep: int = KEEP) -> str:
+        release = shlex.quote(f"{RELEASES}/{name}")
+        partial = shlex.quote(f"{RELEASES}/.{name}{PARTIAL}")
         return (
             f"set -e; cd {shlex.quote(self.path)}; "
-            f"test -d {RELEASES}/{shlex.quote(name)}; "
-            f"ln -sfn {RELEASES}/{shlex.quote(name)} .{CURRENT}.tmp; "
+            f"if [ -d {partial} ]; then mv -T {partial} {release}; fi; "
+            f"test -d {release}; "
+            f"ln -sfn {release} .{CURRENT}.tmp; "
             f"mv -T .{CURRENT}.tmp {CURRENT}; "
-            f"ls -1 {RELEASES} | sort | head -n -{keep} | "
-            f"grep -v -x -F {shlex.quote(name)} | sed 's|^|{RELEASES}/|' | xargs -r rm -rf --"
+            f"ls -1 {RELEASES} | sort | head -n -{keep} | grep -v -x -F {shlex.quote(name)} | "
+            f'while IFS= read -r old; do mv -T "{RELEASES}/$old" "{RELEASES}/.$old{DELETING}"; '
+            f"done; rm -rf -- {RELEASES}/.*{DELETING}"
         )
 
     def rollback_script(self) -> str:

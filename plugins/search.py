@@ -36,24 +36,38 @@ missing index file, no record) re-indexes.
 
 The index is written to a temporary folder and swapped in whole, so a failed
 run never leaves a half-written index; the build then fails with the reason.
+
+The build writes into a fresh folder that replaces the output at the end
+(plugins/output_swap.py): the record belongs to the output folder
+(OUTPUT_PATH), and a build that keeps the index copies it from there.
+
+Two builds of the same content give the same bytes, index included. Pagefind
+(1.5) writes its filter indexes, and so the names of their files, the
+metadata file that names them and `pagefind-entry.json` that names that, in
+the order of its hash maps, which changes from run to run (Pagefind issue
+#638). `stable_index` sorts them (filter values by value, filters and sort
+orders by name), names the files after a SHA-256 of the new bytes, and
+rewrites the entry; every other file of the index is already stable.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import logging
 import re
 import shutil
 import subprocess
-import tempfile
 import threading
 from functools import partial
 from pathlib import Path
 
+import cbor2
 from pagefind.service import get_executable
 from pelican import signals
 
+from arsip.output import scratch as output_scratch
 from arsip.preview import SESSION_SETTING
 
 log = logging.getLogger(__name__)
@@ -137,6 +151,9 @@ class _Indexing(threading.Thread):
 def _index_site(settings, output_path):
     output = Path(output_path).resolve()
     bundle = output / settings["SEARCH_BUNDLE_DIR"]
+    # The index the output folder holds now: this build's own folder in a
+    # preview session, else the one this build replaces.
+    live = Path(settings["OUTPUT_PATH"]).resolve() / settings["SEARCH_BUNDLE_DIR"]
     staging = output / f".{bundle.name}-new"
     config = {"force_language": settings["SEARCH_LANGUAGE"]}
     try:
@@ -144,7 +161,7 @@ def _index_site(settings, output_path):
     except (OSError, subprocess.CalledProcessError) as error:
         raise _not_installed(error) from error
     releases = dict(indexed_releases(output, _published["pages"]))
-    record_path = _record_path(settings, bundle)
+    record_path = _record_path(settings, live)
     if not releases:
         # Pagefind makes no index of nothing; the search page says there is nothing to search.
         shutil.rmtree(bundle, ignore_errors=True)
@@ -152,10 +169,13 @@ def _index_site(settings, output_path):
         log.warning("Search: no published release to index, so no search index")
         return
     sources = _sources_digest(releases, version, config)
-    if _index_is_current(bundle, sources, record_path):
+    shutil.rmtree(staging, ignore_errors=True)
+    if _index_is_current(live, sources, record_path):
+        if live != bundle:
+            shutil.copytree(live, staging, copy_function=shutil.copyfile)
+            _put_in_place(staging, bundle)
         log.info("Search: no release changed; the index of %d release(s) is kept", len(releases))
         return
-    shutil.rmtree(staging, ignore_errors=True)
     try:
         pages = run_pagefind(releases, staging, config)
     except FileNotFoundError as error:
@@ -167,15 +187,115 @@ def _index_site(settings, output_path):
     for pattern in UNUSED_BUNDLE_FILES:
         for unused in staging.glob(pattern):
             unused.unlink()
+    stable_index(staging)
     record = {"sources": sources, "index": _index_digest(staging)}
-    previous = output / f".{bundle.name}-old"
+    _put_in_place(staging, bundle)
+    _write_record(record_path, record)
+    log.info("Search: indexed %d release(s) into %s", pages, bundle)
+
+
+def _put_in_place(staging: Path, bundle: Path) -> None:
+    previous = bundle.with_name(f".{bundle.name}-old")
     shutil.rmtree(previous, ignore_errors=True)
     if bundle.exists():
         bundle.rename(previous)
     staging.rename(bundle)
     shutil.rmtree(previous, ignore_errors=True)
-    _write_record(record_path, record)
-    log.info("Search: indexed %d release(s) into %s", pages, bundle)
+
+
+# --- the same bytes from the same content (Pagefind issue #638) -------------
+
+# Pagefind's compressed files: gzip of this signature and a CBOR value.
+PACKED_SIGNATURE = b"pagefind_dcd"
+ENTRY = "pagefind-entry.json"
+
+
+class _UnknownFormat(Exception):
+    """A file of the index is not in the form stable_index knows."""
+
+
+def stable_index(bundle: Path) -> None:
+    """Rewrite the parts of a Pagefind index that Pagefind writes in hash-map
+    order in a fixed order, under names that follow from their bytes.
+
+    Pagefind's metadata file (one per language, named in the entry file) holds
+    [version, pages, word index chunks, filters, sort orders, metadata names];
+    a filter file holds [filter, [[value, pages], ...]]. Nothing is rewritten
+    unless every file involved decodes and encodes back to its own bytes: a
+    Pagefind whose format differs keeps its own files, with a warning."""
+    try:
+        _stabilise(bundle)
+    except (_UnknownFormat, OSError, EOFError, ValueError, LookupError, TypeError) as error:
+        log.warning(
+            "Search: %s: %s; the index is left as Pagefind wrote it, and two builds of the "
+            "same content may differ in it (Pagefind issue #638)",
+            bundle,
+            error,
+        )
+
+
+def _stabilise(bundle: Path) -> None:
+    entry_path = bundle / ENTRY
+    entry_text = entry_path.read_text(encoding="utf-8")
+    entry = json.loads(entry_text)
+    if _json(entry) != entry_text:
+        raise _UnknownFormat(f"{ENTRY} is not in the form this build knows")
+    writes: dict[Path, bytes] = {}
+    replaced: list[Path] = []  # removed only once everything decoded
+    for language, details in entry["languages"].items():
+        meta_path = bundle / f"pagefind.{details['hash']}.pf_meta"
+        meta = _unpack(meta_path)
+        if not (isinstance(meta, list) and len(meta) >= 5):
+            raise _UnknownFormat(f"{meta_path.name} is not in the form this build knows")
+        filters = []
+        for name, short in meta[3]:
+            filter_path = bundle / "filter" / f"{short}.pf_filter"
+            data = _unpack(filter_path)
+            data[1].sort(key=lambda value: value[0])
+            packed = cbor2.dumps(data)
+            new_short = _content_name(language, packed, short, writes)
+            writes[filter_path.with_name(f"{new_short}.pf_filter")] = packed
+            replaced.append(filter_path)
+            filters.append([name, new_short])
+        meta[3] = sorted(filters)
+        meta[4] = sorted(meta[4], key=lambda order: order[0])
+        packed = cbor2.dumps(meta)
+        details["hash"] = _content_name(language, packed, details["hash"], writes)
+        replaced.append(meta_path)
+        writes[bundle / f"pagefind.{details['hash']}.pf_meta"] = packed
+    entry["languages"] = dict(sorted(entry["languages"].items()))
+    for path in replaced:
+        path.unlink()
+    for path, packed in writes.items():
+        path.write_bytes(gzip.compress(PACKED_SIGNATURE + packed, compresslevel=9, mtime=0))
+    entry_path.write_text(_json(entry), encoding="utf-8")
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _unpack(path: Path):
+    """The CBOR value of a Pagefind file, if encoding it again gives its bytes."""
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(PACKED_SIGNATURE):
+        raise _UnknownFormat(f"{path.name} has no Pagefind signature")
+    packed = data[len(PACKED_SIGNATURE) :]
+    value = cbor2.loads(packed)
+    if cbor2.dumps(value) != packed:
+        raise _UnknownFormat(f"{path.name} is not in the form this build knows")
+    return value
+
+
+def _content_name(language: str, packed: bytes, old: str, taken: dict[Path, bytes]) -> str:
+    """`<language>_<hex>`, as long as Pagefind's own name `old`, from the SHA-256
+    of the bytes; longer if another new file has that name."""
+    digest = hashlib.sha256(packed).hexdigest()
+    length = max(len(old) - len(language) - 1, 7)
+    names = {path.name.split(".")[-2] for path in taken}
+    while f"{language}_{digest[:length]}" in names:
+        length += 1
+    return f"{language}_{digest[:length]}"
 
 
 def _not_installed(error: Exception) -> SearchIndexError:
@@ -298,7 +418,8 @@ def run_pagefind(releases: dict[str, str], destination: Path, config: dict) -> i
     """Index `releases` (path in the site -> marked element) into `destination`,
     each written as a small page at its path in a scratch folder for Pagefind
     to read; returns the number of pages indexed."""
-    with tempfile.TemporaryDirectory(prefix="pagefind-input-") as scratch:
+    # A folder a killed build left is removed by the next build.
+    with output_scratch("arsip-pagefind-input-") as scratch:
         for relative, body in releases.items():
             page = Path(scratch, relative)
             page.parent.mkdir(parents=True, exist_ok=True)

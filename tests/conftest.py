@@ -58,17 +58,6 @@ def run_pelican(content: Path, output: Path, settings: str = "pelicanconf.py", *
     return Build(result.returncode, result.stdout, result.stderr, output)
 
 
-def pagefind_unstable(name: str) -> bool:
-    """Pagefind (1.5) names its filter and metadata indexes after hashes of data it
-    keeps in unordered maps, so these files change between identical builds
-    (Pagefind/pagefind#638: only its fragments were made stable)."""
-    return (
-        name.startswith("pagefind/filter/")
-        or name == "pagefind/pagefind-entry.json"
-        or name.endswith(".pf_meta")
-    )
-
-
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Build:
     """The archive built from content/ with the development settings."""

@@ -17,7 +17,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import generate  # noqa: E402
 
-from tests.conftest import ROOT, pagefind_unstable, run_pelican  # noqa: E402
+from tests.conftest import ROOT, run_pelican  # noqa: E402
 
 RELEASES = 30
 
@@ -56,7 +56,7 @@ def differences(left: Path, right: Path) -> list[str]:
             walk(sub, f"{prefix}{name}/")
 
     walk(filecmp.dircmp(left, right, ignore=[]))
-    return [name for name in found if not pagefind_unstable(name)]
+    return found
 
 
 @pytest.fixture
