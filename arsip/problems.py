@@ -56,16 +56,15 @@ def summary(problems: list[Problem]) -> str:
     return f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['note']} note(s)"
 
 
-class ContentError(SystemExit):
+class ContentError(Exception):
     """The content cannot be built as it is; the problems were reported as lines.
 
-    A SystemExit, so that `pelican` exits with status 1 without logging a
-    traceback; callers in the same process (the preview session, tests) catch it.
+    `pelican` exits with `exitcode`; plugins/strict.py keeps Pelican from
+    logging the exception again, as a traceback, after its lines.
     """
+
+    exitcode = 1
 
     def __init__(self, problems: list):
         self.problems = problems
-        super().__init__(1)
-
-    def __str__(self) -> str:
-        return "\n".join(str(problem) for problem in self.problems)
+        super().__init__(f"{len(problems)} problem(s), listed above")

@@ -25,13 +25,13 @@ from arsip.content import (
     RELEASE_FIELDS,
     REQUIRED_FIELDS,
     STATUSES,
-    TAXONOMY_FIELDS,
     Release,
     body_fingerprint,
     load_release,
     metadata_list,
 )
 from arsip.dates import DateProblem, find_date, parse_metadata_date
+from arsip.kinds import TAXONOMY_FIELDS
 from arsip.problems import Problem, sort_key
 from arsip.registry import (
     DEGREE_RE,

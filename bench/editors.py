@@ -19,10 +19,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from arsip.rules import check_content  # noqa: E402
-from arsip.settings import load as load_settings  # noqa: E402
 from arsip.dates import month_name  # noqa: E402
 from arsip.importer import import_releases  # noqa: E402
+from arsip.rules import check_content  # noqa: E402
+from arsip.settings import load as load_settings  # noqa: E402
 
 RAW = ROOT / "tests" / "fixtures" / "raw-releases"
 OUTPUT = ROOT / "bench" / "work" / "editors.json"

@@ -18,7 +18,8 @@ from pathlib import Path
 from pelican import signals
 from pelican.urlwrappers import URLWrapper
 
-from arsip.content import LIST_FIELDS, TAXONOMY_FIELDS, metadata_list, read_release
+from arsip.content import LIST_FIELDS, metadata_list, read_release
+from arsip.kinds import TAXONOMY_FIELDS
 from arsip.preview import SESSION_SETTING
 from arsip.problems import ContentError, Problem, report
 from arsip.registry import KINDS, Entry, Registry, RegistryError, UnknownName

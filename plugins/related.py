@@ -14,7 +14,7 @@ from collections import defaultdict
 
 from pelican import signals
 
-from arsip.content import TAXONOMY_FIELDS
+from arsip.kinds import TAXONOMY_FIELDS
 from arsip.preview import SESSION_SETTING
 
 DEFAULT_RELATED_COUNT = 5

@@ -50,7 +50,8 @@ from dataclasses import field as dataclass_field
 import nh3
 from pelican import signals
 
-from arsip.content import LIST_FIELDS, TAXONOMY_FIELDS, metadata_list
+from arsip.content import LIST_FIELDS, metadata_list
+from arsip.kinds import TAXONOMY_FIELDS
 from arsip.text import describe, has_invisible, strip_invisible
 
 # Elements a press release may use (Markdown, Markdown Extra and typogrify output).

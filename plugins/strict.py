@@ -49,10 +49,23 @@ class _OneLineFailure(logging.Filter):
         self.content_path = content_path
 
     def filter(self, record):
+        error = record.args[0] if isinstance(record.args, tuple) and record.args else None
+        if record.levelno == logging.WARNING and isinstance(error, ContentError):
+            # `pelican --autoreload` goes on after a failed run: say so in one line.
+            record.msg, record.args, record.exc_info = (
+                "Caught exception: the build stopped on the problems above; fix them and save",
+                (),
+                None,
+            )
+            return True
         if record.levelno < logging.CRITICAL or logging.getLogger().level <= logging.DEBUG:
             return True
-        message = f"the build stopped: {record.getMessage()} (run pelican with --debug for details)"
-        report([Problem(Path(self.content_path), 1, "error", message)])
+        failure = record.exc_info[1] if record.exc_info else None
+        if not isinstance(failure, ContentError):  # its lines are printed already
+            message = (
+                f"the build stopped: {record.getMessage()} (run pelican with --debug for details)"
+            )
+            report([Problem(Path(self.content_path), 1, "error", message)])
         return False
 
 

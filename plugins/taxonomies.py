@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pelican import signals
 from pelican.generators import Generator
 
-from arsip.content import TAXONOMY_FIELDS
+from arsip.kinds import TAXONOMY_FIELDS
 from arsip.registry import KINDS
 
 

@@ -41,7 +41,10 @@ def test_failed_build_keeps_the_previous_site(content_copy, tmp_path):
     (content_copy / "pages" / "rusak.md").write_bytes(b"Title: Caf\xe9\n\nIsi.\n")
     failed = invoke_build(content_copy, site)
     assert failed.returncode != 0
-    assert "Could not process pages/rusak.md" in failed.stdout + failed.stderr
+    assert failed.stderr.splitlines() == [
+        f"{content_copy / 'pages' / 'rusak.md'}:1: error: not valid UTF-8 (byte 0xe9 at offset 10): "
+        "save the file as UTF-8"
+    ]
     assert snapshot(site) == before
     assert sorted(p.name for p in site.parent.iterdir()) == ["output"], "no temporary folder left"
 

@@ -22,7 +22,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import pytest
 from conftest import CONTENT, run_pelican
 
-from arsip.content import TAXONOMY_FIELDS
+from arsip.kinds import TAXONOMY_FIELDS
 from arsip.registry import KINDS
 
 FACETS = [KINDS[field].label for field in TAXONOMY_FIELDS]  # satuan, personel, kegiatan

@@ -10,7 +10,8 @@ from urllib.parse import unquote, urlsplit
 import feedparser
 import pytest
 
-from arsip.content import TAXONOMY_FIELDS, metadata_list
+from arsip.content import metadata_list
+from arsip.kinds import TAXONOMY_FIELDS
 from arsip.registry import KINDS, Registry
 from tests.conftest import CONTENT
 from tests.content_facts import read_header as header
