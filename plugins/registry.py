@@ -54,33 +54,26 @@ class Term(URLWrapper):
         return self
 
 
-class Unit(Term):
-    pass
+def _term_class(kind) -> type[Term]:
+    # Pelican's URLWrapper finds UNIT_URL, OFFICER_SAVE_AS, ... by the class's name.
+    return type(kind.setting.capitalize(), (Term,), {"kind": kind, "__module__": __name__})
 
 
-class Officer(Term):
-    pass
-
-
-class Activity(Term):
-    pass
-
-
-TERM_CLASSES = {"units": Unit, "officers": Officer, "activities": Activity}
+TERM_CLASSES = {key: _term_class(kind) for key, kind in KINDS.items()}
 
 
 @dataclass(frozen=True)
 class OfficerRole:
     """An officer as a release names them, with rank and post on that date."""
 
-    officer: Officer
+    officer: Term
     rank: str
     post: str
-    unit: Unit | None
+    unit: Term | None
     as_written: str
 
     @property
-    def term(self) -> Officer:
+    def term(self) -> Term:
         return self.officer
 
     @property
