@@ -35,6 +35,8 @@ CSV_HEADER = [
     "places",
     "sources",
     "summary",
+    "modified",
+    "corrections",
 ]
 
 
