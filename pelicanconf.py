@@ -63,7 +63,9 @@ PLUGINS = [
     "search",
     "render_once",
     "period_archives",
+    "corrections",
     "feed_entries",
+    "site_icons",
     "archive_writer",
 ]
 
