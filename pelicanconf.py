@@ -64,6 +64,7 @@ PLUGINS = [
     "render_once",
     "period_archives",
     "corrections",
+    "atom_feeds",
     "feed_entries",
     "site_icons",
     "archive_writer",
