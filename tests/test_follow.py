@@ -53,7 +53,8 @@ def test_every_term_page_offers_its_own_feed(site):
         assert link["type"] == "application/atom+xml"
         feed = (page.parent / link["href"]).resolve()
         assert feed == (page.parent / "atom.xml").resolve() and feed.is_file(), path
-        assert link.get_text() == self_link(feed)  # the address to copy is the feed's own
+        # The address to copy is the feed's own.
+        assert block.select_one("input#ikuti-alamat")["value"] == self_link(feed)
         text = block.get_text(" ", strip=True)
         assert "surel" in text and "pembaca umpan" in text and name in text
         # The top of the page leads to the block.
@@ -66,7 +67,7 @@ def test_the_home_and_search_pages_offer_the_sites_feed(site, path):
     link = block.select_one("a#ikuti-umpan")
     feed = (site.output / path / link["href"]).resolve()
     assert feed == (site.output / SITE_FEED).resolve()
-    assert link.get_text() == self_link(feed)
+    assert block.select_one("input#ikuti-alamat")["value"] == self_link(feed)
     assert "seluruh arsip" in block.get_text()
 
 
@@ -74,11 +75,12 @@ def test_published_pages_show_the_public_feed_address(published):
     for page in ["index.html", "cari/index.html", *term_pages(published.live)[:3]]:
         page = published.live / page
         text = page.read_text(encoding="utf-8")
-        link = BeautifulSoup(text, "html.parser").select_one("a#ikuti-umpan")
-        assert link["href"] == link.get_text()
-        assert link["href"].startswith(published.site_url + "/")
-        feed = published.live / link["href"].removeprefix(published.site_url + "/")
-        assert self_link(feed) == link["href"]
+        soup = BeautifulSoup(text, "html.parser")
+        href = soup.select_one("a#ikuti-umpan")["href"]
+        assert soup.select_one("input#ikuti-alamat")["value"] == href
+        assert href.startswith(published.site_url + "/")
+        feed = published.live / href.removeprefix(published.site_url + "/")
+        assert self_link(feed) == href
 
 
 # --- the search page follows its one filter ------------------------------------------
@@ -112,7 +114,7 @@ def searched(page, url: str) -> dict:
         "heading": page.inner_text("#ikuti-judul"),
         "about": page.inner_text("#ikuti-tentang"),
         "href": page.get_attribute("#ikuti-umpan", "href"),
-        "text": page.inner_text("#ikuti-umpan"),
+        "address": page.input_value("#ikuti-alamat"),
         "note": note.inner_text() if note.is_visible() else None,
     }
 
@@ -128,7 +130,7 @@ def test_one_filter_gives_that_terms_feed(page, site, site_url):
     shown = searched(page, f"{site_url}cari/?satuan={slug}")
     assert shown["heading"] == f"Ikuti {name}"
     assert shown["about"] == f"yang melibatkan {name}"
-    assert shown["href"] == shown["text"] == f"{site_url}satuan/{slug}/atom.xml"
+    assert shown["href"] == shown["address"] == f"{site_url}satuan/{slug}/atom.xml"
     assert shown["note"] is None
 
 

@@ -29,6 +29,7 @@ const follow = {
   heading: document.getElementById("ikuti-judul"),
   about: document.getElementById("ikuti-tentang"),
   link: document.getElementById("ikuti-umpan"),
+  address: document.getElementById("ikuti-alamat"),
   note: document.getElementById("ikuti-catatan"),
 };
 
@@ -186,7 +187,7 @@ function showFollow(state) {
   follow.about.textContent = about;
   const href = new URL(feed ?? followAll.feed, feed ? siteRoot : document.baseURI).href;
   follow.link.href = href;
-  follow.link.textContent = href;
+  follow.address.value = href;
   let note = "";
   if (feed && state.q) {
     note = `Umpan tidak menyaring kata kunci: umpan di atas memuat semua rilis ${about}.`;
