@@ -28,7 +28,6 @@ from pelican import signals
 from arsip.publish import page_path
 
 FEED_PAGE_KEY = "feed_page_url"  # in the context given to write_feed: the page a feed follows
-LINKS_KEY = "atom_feed_own_links"  # per-build cache in the context shared by all generators
 DEFAULT_SETTINGS = {"WEBSUB_HUB": ""}
 
 
@@ -67,18 +66,25 @@ def _base(context) -> str:
     return (context.get("FEED_DOMAIN") or site).rstrip("/")
 
 
+# The current build's map: (its list of releases, the base, the links). Kept here, not
+# in the context, because term feeds get a copy of the context (FEED_PAGE_KEY).
+_own: tuple[object, str, dict[str, str]] | None = None
+
+
 def _own_links(context, base: str) -> dict[str, str]:
     """Each published release's page, by the links Pelican may have given its entry
     (relative in development, absolute when published)."""
-    links = context.get(LINKS_KEY)
-    if links is None:
+    global _own
+    releases = context.get("articles", ())
+    if _own is None or _own[0] is not releases or _own[1] != base:
         site = context.get("SITEURL", "")
-        links = context[LINKS_KEY] = {}
-        for release in context.get("articles", ()):
+        links: dict[str, str] = {}
+        for release in releases:
             own = f"{base}/{page_path(release.save_as)}"
             for link in (str(release.url), urljoin(f"{site.rstrip('/')}/", str(release.url))):
                 links.setdefault(link, own)
-    return links
+        _own = (releases, base, links)
+    return _own[2]
 
 
 def complete_feed(context, feed):
