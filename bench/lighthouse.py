@@ -6,7 +6,8 @@
 Builds CONTENT with publishconf.py (SITEURL http://127.0.0.1:<port>), serves
 it as deployed (nginx with deploy/nginx.conf: precompressed files, cache and
 security headers; Python's static server without them when nginx is missing),
-and runs Lighthouse (npm, package.json; Debian's Chromium, headless) on the
+and runs Lighthouse (npm, bench/package.json: install it with
+`npm ci --prefix bench --ignore-scripts`; Debian's Chromium, headless) on the
 home page, a release and a search with results, RUNS times each. Prints each
 category's score (the median of the runs) and every audit that lost points,
 and exits 1 when a target is missed: accessibility, best practices and SEO
@@ -41,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from tests.conftest import CHROMIUM_ARGS  # noqa: E402  (the tests' browser flags, one list)
 
-LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
+LIGHTHOUSE = ROOT / "bench" / "node_modules" / ".bin" / "lighthouse"
 CHROMIUM = "/usr/bin/chromium"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so")
@@ -141,7 +142,7 @@ def main() -> int:
     parser.add_argument("--json", help="where to write the figures")
     args = parser.parse_args()
     if not LIGHTHOUSE.exists():
-        sys.exit(f"{LIGHTHOUSE} is missing: run `npm ci --ignore-scripts` (package.json)")
+        sys.exit(f"{LIGHTHOUSE} is missing: run `npm ci --prefix bench --ignore-scripts`")
 
     port = free_port()
     site_url = f"http://127.0.0.1:{port}"

@@ -8,7 +8,7 @@
   failed request on the way (a missing icon is one).
 
 scripts/test installs both (package.json). Lighthouse, slower and noisier,
-is a benchmark: bench/lighthouse.py.
+is a benchmark: bench/lighthouse.py, with its own bench/package.json.
 """
 
 from __future__ import annotations
