@@ -66,7 +66,10 @@ PLUGINS = [
     "search",
     "render_once",
     "period_archives",
+    "corrections",
+    "atom_feeds",
     "feed_entries",
+    "site_icons",
     "archive_writer",
     # Builds into a fresh folder and swaps it in after every other step (even
     # publishconf.py's, added after this list): a failed build changes nothing.

@@ -9,11 +9,13 @@ XML of each entry as feedgenerator writes it, and has each Atom feed copy it:
 the feeds come out byte for byte as before.
 
 How: on `feed_generated` (sent before a feed is written) the feed is given a
-`write_items` that looks its entries up in the build's cache by their fields.
+`write_items` that looks its entries up in the build's cache by their fields
+(as they are when the feed is written, after every plugin completed them).
 """
 
 from __future__ import annotations
 
+import functools
 import io
 
 from feedgenerator import Atom1Feed
@@ -28,42 +30,41 @@ def _fields(item: dict):
     return tuple((key, tuple(v) if isinstance(v, list) else v) for key, v in item.items())
 
 
-class CachedEntriesAtom1Feed(Atom1Feed):
-    """An Atom feed that takes each entry's XML from `entry_xml` when it is there."""
+def write_cached_items(feed: Atom1Feed, entry_xml: dict, handler) -> None:
+    """Atom1Feed.write_items, taking each entry's XML from `entry_xml` when it is there."""
+    for item in feed.items:
+        # Written as is, as the entry's own handler escaped it.
+        handler.ignorableWhitespace(_cached_entry(feed, entry_xml, item))
 
-    entry_xml: dict  # set by reuse_entries to the build's cache
 
-    def write_items(self, handler):
-        for item in self.items:
-            # Written as is, as the entry's own handler escaped it.
-            handler.ignorableWhitespace(self._cached_entry(item))
+def _cached_entry(feed: Atom1Feed, entry_xml: dict, item) -> str:
+    if item["pubdate"] is None and item["updateddate"] is None:
+        return _entry(feed, item)  # feedgenerator dates such an entry "now"
+    try:
+        key = _fields(item)
+        xml = entry_xml.get(key)
+    except TypeError:  # a field that cannot be part of a key
+        return _entry(feed, item)
+    if xml is None:
+        xml = entry_xml[key] = _entry(feed, item)
+    return xml
 
-    def _cached_entry(self, item) -> str:
-        if item["pubdate"] is None and item["updateddate"] is None:
-            return self._entry(item)  # feedgenerator dates such an entry "now"
-        try:
-            key = _fields(item)
-            xml = self.entry_xml.get(key)
-        except TypeError:  # a field that cannot be part of a key
-            return self._entry(item)
-        if xml is None:
-            xml = self.entry_xml[key] = self._entry(item)
-        return xml
 
-    def _entry(self, item) -> str:
-        # As Atom1Feed.write and write_items write one entry.
-        buffer = io.StringIO()
-        handler = SimplerXMLGenerator(buffer, "utf-8", short_empty_elements=True)
-        handler.startElement("entry", self.item_attributes(item))
-        self.add_item_elements(handler, item)
-        handler.endElement("entry")
-        return buffer.getvalue()
+def _entry(feed: Atom1Feed, item) -> str:
+    # As Atom1Feed.write and write_items write one entry.
+    buffer = io.StringIO()
+    handler = SimplerXMLGenerator(buffer, "utf-8", short_empty_elements=True)
+    handler.startElement("entry", feed.item_attributes(item))
+    feed.add_item_elements(handler, item)
+    handler.endElement("entry")
+    return buffer.getvalue()
 
 
 def reuse_entries(context, feed):
-    if type(feed) is Atom1Feed:
-        feed.__class__ = CachedEntriesAtom1Feed
-        feed.entry_xml = context.setdefault(ENTRIES_KEY, {})
+    if isinstance(feed, Atom1Feed):
+        # On the instance, so that the feed's class stays its own (plugins/atom_feeds.py).
+        entry_xml = context.setdefault(ENTRIES_KEY, {})
+        feed.write_items = functools.partial(write_cached_items, feed, entry_xml)
 
 
 def register():

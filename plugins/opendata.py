@@ -55,6 +55,8 @@ CSV_COLUMNS = (
     "places",
     "sources",
     "summary",
+    "modified",
+    "corrections",
 )
 CSV_LIST_SEPARATOR = "; "
 
@@ -150,6 +152,14 @@ class OpenDataGenerator(Generator):
             "activities": [self.term_ref(activity) for activity in release.activities],
             "places": list(release.places),
             "sources": list(release.sources),
+            # Corrections (plugins/corrections.py): the latest change, and each note.
+            "modified": release.modified.isoformat()
+            if getattr(release, "modified", None)
+            else None,
+            "corrections": [
+                {"date": note.when.isoformat(), "note": note.text}
+                for note in getattr(release, "corrections", ())
+            ],
         }
 
     def release_ref(self, record: dict, kind: str, term) -> dict:
@@ -287,6 +297,10 @@ def to_csv(records: list[dict]) -> bytes:
             "activities": CSV_LIST_SEPARATOR.join(a["name"] for a in record["activities"]),
             "places": CSV_LIST_SEPARATOR.join(record["places"]),
             "sources": CSV_LIST_SEPARATOR.join(record["sources"]),
+            "modified": csv_date(record["modified"]) if record["modified"] else "",
+            "corrections": CSV_LIST_SEPARATOR.join(
+                f"{csv_date(c['date'])}: {c['note']}" for c in record["corrections"]
+            ),
         }
         table.writerow([csv_cell(row[column]) for column in CSV_COLUMNS])
     return buffer.getvalue().encode("utf-8-sig")

@@ -20,6 +20,7 @@ from pelican.generators import Generator
 
 from arsip.kinds import TAXONOMY_FIELDS
 from arsip.registry import KINDS
+from plugins.atom_feeds import FEED_PAGE_KEY
 
 
 @dataclass
@@ -118,7 +119,8 @@ class TaxonomiesGenerator(Generator):
                 )
                 writer.write_feed(
                     releases[: self.settings["FEED_MAX_ITEMS"]],
-                    self.context,
+                    # The page the feed follows, for its alternate link (plugins/atom_feeds.py).
+                    {**self.context, FEED_PAGE_KEY: term.url},
                     term.feed_url,
                     feed_type="atom",
                     feed_title=f"{term.name} ({taxonomy.label})",

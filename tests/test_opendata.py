@@ -36,6 +36,8 @@ CSV_HEADER = [
     "places",
     "sources",
     "summary",
+    "modified",
+    "corrections",
 ]
 
 

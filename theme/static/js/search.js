@@ -25,10 +25,22 @@ const moreButton = document.getElementById("lebih-banyak");
 const resetButton = document.getElementById("hapus-saringan");
 const options = document.getElementById("saringan");
 const activeCount = document.getElementById("saringan-aktif");
+const follow = {
+  heading: document.getElementById("ikuti-judul"),
+  about: document.getElementById("ikuti-tentang"),
+  link: document.getElementById("ikuti-umpan"),
+  address: document.getElementById("ikuti-alamat"),
+  note: document.getElementById("ikuti-catatan"),
+};
 
 const siteRoot = new URL(root.dataset.siteRoot, document.baseURI);
 const bundleUrl = new URL(root.dataset.bundle, siteRoot);
 const pageTitle = document.title;
+const followAll = {
+  heading: follow.heading.textContent,
+  about: follow.about.textContent,
+  feed: follow.link.getAttribute("href"),
+};
 
 // facet ("satuan") -> slug -> display name
 const names = Object.fromEntries(
@@ -158,10 +170,41 @@ function noneFound(state) {
   return `Tidak ada rilis yang cocok${describe(state)}. ${advice}`;
 }
 
+// --- following: the Atom feed of the one unit, officer or activity type chosen --
+
+function showFollow(state) {
+  const chosen = facetSelects.filter((select) => state.filters[select.name]);
+  const select = chosen.length === 1 ? chosen[0] : null;
+  const option = select && [...select.options].find((o) => o.value === state.filters[select.name]);
+  const feed = option?.dataset.feed; // years have no feed of their own
+  let about = followAll.about;
+  if (feed) {
+    follow.heading.textContent = `Ikuti ${option.dataset.name}`;
+    about = `${select.dataset.followAbout} ${option.dataset.name}`;
+  } else {
+    follow.heading.textContent = followAll.heading;
+  }
+  follow.about.textContent = about;
+  const href = new URL(feed ?? followAll.feed, feed ? siteRoot : document.baseURI).href;
+  follow.link.href = href;
+  follow.address.value = href;
+  let note = "";
+  if (feed && state.q) {
+    note = `Umpan tidak menyaring kata kunci: umpan di atas memuat semua rilis ${about}.`;
+  } else if (!feed && (state.q || chosen.length)) {
+    note =
+      "Umpan tidak menyaring kata kunci, tahun atau gabungan saringan: umpan di atas memuat " +
+      "semua rilis. Untuk mengikuti satu satuan, personel atau jenis kegiatan, pilih saringan itu saja.";
+  }
+  follow.note.textContent = note;
+  follow.note.hidden = !note;
+}
+
 // --- searching ----------------------------------------------------------------
 
 async function run(state) {
   const mine = ++generation;
+  showFollow(state);
   const filters = activeFilters(state.filters);
   if (!state.q && !Object.keys(filters).length) {
     results = [];
