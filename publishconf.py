@@ -31,6 +31,8 @@ def _site_url() -> str:
 
 SITEURL = _site_url()
 RELATIVE_URLS = False
+# A WebSub hub that feed readers subscribe through (docs/alerts.md); none by default.
+WEBSUB_HUB = os.environ.get("WEBSUB_HUB", "").strip()
 FEED_DOMAIN = SITEURL  # feed links are absolute: SITEURL + FEED_ALL_ATOM
 
 # Drafts are previewed in development only; the public build writes none.

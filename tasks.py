@@ -311,6 +311,7 @@ def publish(
     from invoke.exceptions import Exit
 
     from arsip import publish as deploy
+    from arsip import websub
     from arsip.output import scratch
 
     if bool(target) == gh_pages:
@@ -361,6 +362,9 @@ def publish(
             except deploy.PublishError as error:
                 raise Exit(str(error), code=1) from None
             print(f"Published {release.name}: {folder / deploy.CURRENT} -> {release}")
+        # Feed readers' hubs hear of the new releases (docs/alerts.md); a hub that
+        # does not answer costs a warning, not the publish.
+        websub.announce(site)
 
 
 @task(help={"target": "the folder or user@host:path given to publish"})

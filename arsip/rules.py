@@ -30,6 +30,7 @@ from arsip.content import (
     load_release,
     metadata_list,
 )
+from arsip.corrections import read_corrections
 from arsip.dates import DateProblem, find_date, parse_metadata_date
 from arsip.kinds import TAXONOMY_FIELDS
 from arsip.problems import Problem, sort_key
@@ -372,14 +373,19 @@ def check_release(release: Release, settings, registry, findings: Findings) -> N
         elif not metadata[name].strip():
             findings.at_field(name, level, f"`{name.capitalize()}:` is empty: fill it in")
     when = _checked_date(release, "date", settings, findings)
-    if "modified" in metadata:
-        modified = _checked_date(release, "modified", settings, findings)
-        if modified and when and modified < when:
+    if "modified" in metadata or "correction" in metadata:
+        modified, _, problems = read_corrections(
+            metadata.get("modified"), metadata.get("correction"), metadata.get("date")
+        )
+        for name, message in problems:
+            findings.at_field(name, "error", message)
+        first, last = settings["RELEASE_YEARS"]
+        if modified and not first <= modified.year <= last:
             findings.at_field(
                 "modified",
                 "error",
-                f"`Modified:` {modified:%Y-%m-%d %H:%M} is before `Date:`: "
-                "a release is corrected after it is published",
+                f"`Modified:` {modified:%Y-%m-%d} is outside {first}-{last}, the years this "
+                "archive holds: check the year",
             )
     status = metadata.get("status", "").strip()
     if status and status.lower() not in STATUSES:

@@ -18,28 +18,21 @@ problem stops the build with `path:line: error: message` lines.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pelican import signals
 from pelican.utils import set_date_tzinfo
 
 from arsip.content import read_release
 from arsip.corrections import Note, read_corrections
+from arsip.problems import ContentError, Problem, report
 
 FIELDS = ("modified", "correction")
 
 
-class CorrectionError(Exception):
-    """Corrections the build cannot show as written."""
-
-    exitcode = 1
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__(f"{len(problems)} problem(s) in corrections:\n" + "\n".join(problems))
-
-
 def read_all(generator):
     timezone = generator.settings.get("TIMEZONE")
-    problems: list[str] = []
+    problems: list[Problem] = []
     releases = (
         *generator.articles,
         *generator.translations,
@@ -59,14 +52,15 @@ def read_all(generator):
         )
         for field, message in found:
             line = written.lines.get(field, 1)
-            problems.append(f"{release.source_path}:{line}: error: {message}")
+            problems.append(Problem(Path(release.source_path), line, "error", message))
         release.corrections = [
             Note(set_date_tzinfo(note.when, timezone), note.text, note.timed) for note in notes
         ]
         if modified is not None:
             release.modified = set_date_tzinfo(modified, timezone)
-    if problems:
-        raise CorrectionError(problems)
+    if problems:  # arsip/rules.py stops the build on these first
+        report(problems)
+        raise ContentError(problems)
 
 
 def register():
