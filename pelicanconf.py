@@ -10,6 +10,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))  # the shared `arsip` package, without installing
 
+from arsip.kinds import KINDS  # noqa: E402
+
 SITENAME = "Arsip Rilis Humas Polres Metro Jakarta Pusat"
 SITESUBTITLE = "Siaran pers Polres Metro Jakarta Pusat dan polsek jajaran"
 PUBLISHER = "Humas Polres Metro Jakarta Pusat"
@@ -45,6 +47,9 @@ IGNORE_FILES = [".*"]
 # grows with the square of the archive (plugins/release_order.py keeps its order).
 ARTICLE_TRANSLATION_ID = None
 PAGE_TRANSLATION_ID = None
+
+# The three kinds of term, for every template: labels, URL segments, filter names.
+JINJA_GLOBALS = {"kinds": KINDS}
 
 PLUGIN_PATHS = [str(ROOT / "plugins")]
 PLUGINS = [

@@ -22,6 +22,7 @@ class Kind:
     heading: str  # Indonesian heading of its index and its search filter: "Satuan"
     short: str  # Indonesian name in menus and a release's details: "Kegiatan"
     every: str  # Indonesian "all of them", a filter's empty choice: "Semua satuan"
+    follow: str  # Indonesian, before a term's name in "Ikuti rilis baru ...": "yang melibatkan"
 
     def url_setting(self, suffix: str, settings=None) -> str:
         """A term URL pattern ("URL", "SAVE_AS", "FEED_ATOM"): from `settings`, else the default."""
@@ -36,7 +37,17 @@ class Kind:
 KINDS = {
     kind.key: kind
     for kind in (
-        Kind("units", "units.yaml", "unit", "satuan", "UNIT", "Satuan", "Satuan", "Semua satuan"),
+        Kind(
+            "units",
+            "units.yaml",
+            "unit",
+            "satuan",
+            "UNIT",
+            "Satuan",
+            "Satuan",
+            "Semua satuan",
+            "yang melibatkan",
+        ),
         Kind(
             "officers",
             "officers.yaml",
@@ -46,6 +57,7 @@ KINDS = {
             "Personel",
             "Personel",
             "Semua personel",
+            "yang menyebut",
         ),
         Kind(
             "activities",
@@ -56,6 +68,7 @@ KINDS = {
             "Jenis kegiatan",
             "Kegiatan",
             "Semua kegiatan",
+            "tentang kegiatan",
         ),
     )
 }
