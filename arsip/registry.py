@@ -43,9 +43,14 @@ DEGREE_RE = re.compile(r"^(?:[A-Z][A-Za-z]{0,4}\.)+$")
 
 def normalize(text: str) -> str:
     """Fold case, accents and punctuation so that spelling variants meet."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[\W_]+", " ", text.casefold()).split())
+    if not text.isascii():  # (ASCII text has no accents to fold)
+        decomposed = unicodedata.normalize("NFKD", text)
+        if decomposed != text:
+            text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(_NOT_WORD.sub(" ", text.casefold()).split())
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
 
 
 class RegistryError(Exception):

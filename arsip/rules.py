@@ -42,6 +42,7 @@ from arsip.registry import (
     Registry,
     RegistryError,
     UnknownName,
+    normalize,
 )
 from arsip.text import describe, has_invisible, strip_invisible
 
@@ -607,8 +608,6 @@ def _check_date_in_text(release: Release, when: datetime.date, findings: Finding
 
 
 def _check_names(release: Release, registry: Registry, findings: Findings) -> None:
-    from arsip.importer import find_names  # the importer's scanner, shared
-
     named: dict[str, set[str]] = {kind: set() for kind in KINDS}
     for kind in TAXONOMY_FIELDS:
         value = release.metadata.get(kind, "")
@@ -631,23 +630,60 @@ def _check_names(release: Release, registry: Registry, findings: Findings) -> No
         value = release.metadata.get(name, "")
         if value.strip() and not metadata_list(value):
             findings.at_field(name, "error", f"`{name.capitalize()}:` lists nothing: fill it in")
-    found = find_names(registry, paragraphs(release))
-    for kind in ("units", "officers"):
-        for item in found[kind]:
-            field_name = kind.capitalize()
-            if item.entry and item.entry.slug not in named[kind]:
-                message = (
-                    f'{KINDS[kind].singular} "{item.text}" is named in the text '
-                    f"but not in `{field_name}:`"
-                )
-            elif item.entry is None and kind == "officers":
-                message = (
-                    f'officer "{item.text}" is named in the text but not in the registry: '
-                    f"add them to {REGISTRY_DIR}/{KINDS[kind].file} and to `{field_name}:`"
-                )
-            else:
-                continue
-            findings.at(item.line, "warning", message)
+    for line, kind, entry in mentions(registry, paragraphs(release)):
+        if entry.slug not in named[kind]:
+            findings.at(
+                line,
+                "warning",
+                f'{KINDS[kind].singular} "{entry.name}" is named in the text '
+                f"but not in `{kind.capitalize()}:`",
+            )
+
+
+_SPELLINGS: dict[int, tuple] = {}
+
+
+def mentions(registry: Registry, found_paragraphs) -> list[tuple[int, str, object]]:
+    """(line, kind, entry) of each unit and officer a text names by a registry spelling.
+
+    Words are folded as the registry folds names and looked up a few at a time,
+    longest first: cheap enough for every build of a large archive.
+    """
+    key = id(registry)
+    if key not in _SPELLINGS:
+        spellings: dict[str, tuple[str, object]] = {}
+        for kind in ("units", "officers"):
+            for entry in registry.all(kind):
+                for spelling in (*entry.spellings, *entry.posts):
+                    folded = normalize(spelling)
+                    if len(folded) > 3:  # a bare initial or word names no one
+                        spellings.setdefault(folded, (kind, entry))
+        # The lengths, in words, of the spellings that start with each word.
+        sizes: dict[str, list[int]] = {}
+        for folded in spellings:
+            first, *rest = folded.split()
+            sizes.setdefault(first, []).append(len(rest) + 1)
+        sizes = {word: sorted(set(found), reverse=True) for word, found in sizes.items()}
+        _SPELLINGS.clear()  # one registry at a time: a preview session's
+        _SPELLINGS[key] = (registry, spellings, sizes)
+    _, spellings, sizes = _SPELLINGS[key]
+    found, seen = [], set()
+    for line, text in found_paragraphs:
+        words = normalize(text).split()
+        start = 0
+        while start < len(words):
+            step = 1
+            for size in sizes.get(words[start], ()):
+                named = spellings.get(" ".join(words[start : start + size]))
+                if named:
+                    kind, entry = named
+                    if (kind, entry.slug) not in seen:
+                        seen.add((kind, entry.slug))
+                        found.append((line, kind, entry))
+                    step = size
+                    break
+            start += step
+    return found
 
 
 def paragraphs(release: Release) -> list[tuple[int, str]]:
