@@ -13,7 +13,7 @@ One module per concern:
 - `outlets`: the outlet line and the dateline in their many shapes;
 - `titles`: headline, proposed title and summary;
 - `when`: the activity's date and time in the text;
-- `names`: units, officers and activity types (also used by `arsip.rules`);
+- `names`: units, officers and activity types;
 - `places`: venue, street, RT/RW, Kelurahan, Kecamatan, city;
 - `syndication`: copies of one release from several outlets;
 - `additions`: the registry entries the releases need, and adding them;
@@ -25,13 +25,11 @@ from arsip.importer.additions import Suggestion, add_to_registry, collect_sugges
 from arsip.importer.cleanup import RawReleaseError, read_raw
 from arsip.importer.drafts import Draft, read_draft
 from arsip.importer.files import RELEASES_DIR, existing_releases, raw_files, write_new
-from arsip.importer.names import Found, find_names
 from arsip.importer.run import ImportReport, import_releases, suggestions_text
 
 __all__ = [
     "RELEASES_DIR",
     "Draft",
-    "Found",
     "ImportReport",
     "RawReleaseError",
     "Suggestion",
@@ -39,7 +37,6 @@ __all__ = [
     "collect_suggestions",
     "entry_yaml",
     "existing_releases",
-    "find_names",
     "import_releases",
     "raw_files",
     "read_draft",
