@@ -157,11 +157,12 @@ def malformed_file(draw) -> tuple[str, bytes]:
     return draw(names), text.encode(draw(encoding), errors="replace")
 
 
-def bare_content(folder: Path) -> Path:
-    """A content folder holding the real registry and no release."""
+def content_with(folder: Path, name: str, payload: bytes) -> Path:
+    """A content folder holding the real registry and one file under rilis/."""
     content = folder / "content"
     (content / "rilis").mkdir(parents=True)
     shutil.copytree(CONTENT / "registry", content / "registry")
+    (content / "rilis" / name).write_bytes(payload)
     return content
 
 
@@ -170,9 +171,7 @@ def bare_content(folder: Path) -> Path:
 def test_any_file_gets_located_one_line_findings(data):
     name, payload = malformed_file(data.draw)
     with tempfile.TemporaryDirectory() as folder:
-        content = bare_content(Path(folder))
-        (content / "rilis" / name).write_bytes(payload)
-        problems = check_content(content, SETTINGS)
+        problems = check_content(content_with(Path(folder), name, payload), SETTINGS)
     line_count = max(1, payload.count(b"\n") + payload.count(b"\r") + 1)
     for problem in problems:
         assert 1 <= problem.line <= line_count, problem
@@ -185,8 +184,7 @@ def test_the_build_gives_the_checkers_verdict(data):
     """Built with `pelican`: fails with exactly the checker's errors, or publishes the release."""
     name, payload = malformed_file(data.draw)
     with tempfile.TemporaryDirectory() as folder:
-        content = bare_content(Path(folder))
-        (content / "rilis" / name).write_bytes(payload)
+        content = content_with(Path(folder), name, payload)
         errors = [str(p) for p in check_content(content, SETTINGS) if p.level == "error"]
         build = run_pelican(content, Path(folder) / "output")
         printed = [line for line in build.stderr.splitlines() if ": error: " in line]
