@@ -22,9 +22,10 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
+from arsip import settings as archive_settings
+
 ROOT_FILES = Path(__file__).resolve().parent.parent / "theme" / "root"
 MANIFEST = "manifest.webmanifest"
-DEFAULT_SETTINGS = {"THEME_COLOR": "#0b3d91"}
 
 
 def manifest(settings: dict) -> dict:
@@ -59,15 +60,10 @@ class SiteIconsGenerator(Generator):
         (output / MANIFEST).write_text(text, encoding="utf-8")
 
 
-def set_defaults(pelican):
-    for key, value in DEFAULT_SETTINGS.items():
-        pelican.settings.setdefault(key, value)
-
-
 def get_generators(pelican):
     return SiteIconsGenerator
 
 
 def register():
-    signals.initialized.connect(set_defaults)
+    archive_settings.connect()
     signals.get_generators.connect(get_generators)
