@@ -166,7 +166,7 @@ def _index_site(settings, output_path):
     shutil.rmtree(staging, ignore_errors=True)
     if _index_is_current(live, sources, record_path):
         if live != bundle:
-            shutil.copytree(live, staging, copy_function=shutil.copyfile)
+            _copy_index(live, staging)
             _put_in_place(staging, bundle)
         log.info("Search: no release changed; the index of %d release(s) is kept", len(releases))
         return
@@ -367,10 +367,26 @@ def _sources_digest(releases: dict[str, str], version: str, config: dict) -> str
     return digest.hexdigest()
 
 
+def _index_files(bundle: Path) -> list[Path]:
+    """The files of the index, without the `.gz` and `.br` copies a public build
+    puts beside them afterwards (plugins/compress.py)."""
+    files = {p for p in bundle.rglob("*") if p.is_file()}
+    return sorted(
+        p for p in files if not (p.suffix in (".gz", ".br") and p.with_suffix("") in files)
+    )
+
+
+def _copy_index(bundle: Path, destination: Path) -> None:
+    for path in _index_files(bundle):
+        target = destination / path.relative_to(bundle)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+
+
 def _index_digest(bundle: Path) -> str:
     """SHA-256 over every file of the index (path and bytes)."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in bundle.rglob("*") if p.is_file()):
+    for path in _index_files(bundle):
         digest.update(f"{path.relative_to(bundle).as_posix()}\0{path.stat().st_size}\0".encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
