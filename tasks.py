@@ -228,9 +228,15 @@ def check_content(c, content=SETTINGS["content"], json=False):
 
     from arsip.problems import summary
     from arsip.rules import check_content as run_check
-    from arsip.settings import load
+    from arsip.settings import SettingsError, load
 
-    problems = run_check(content, load())
+    try:
+        settings = load()
+    except SettingsError as error:
+        for message in error.messages:
+            print(f"settings:1: error: {message}", file=sys.stderr)
+        raise Exit(code=1) from None
+    problems = run_check(content, settings)
     if json:
         print(json_module.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
     else:
