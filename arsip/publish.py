@@ -5,8 +5,10 @@ the live site is the symlink `TARGET/current`. A deploy copies the build into a
 new release folder and only then points `current` at it with an atomic rename,
 so readers see the old site or the new one, never a mix. The newest KEEP
 releases are kept for `rollback`. A remote `user@host:path` target has the
-same layout, written with rsync and switched by a small shell script over ssh.
-`invoke publish` and `invoke rollback` (tasks.py) are the commands.
+same layout, written with rsync and switched by a small shell script over ssh;
+a GitHub Pages branch is pushed with ghp-import. `publish` and `rollback` at
+the end are what `invoke publish` and `invoke rollback` run, for whichever
+destination the options name (`destination`).
 
 A publish or rollback killed at any point leaves a working target: a release
 is written as `releases/.<name>.partial` and renamed to its name only when

@@ -9,8 +9,8 @@ Adds to the output:
   for phones that add it to their home screen. Every URL in it is relative to
   the manifest, so it holds under a subpath too.
 
-Sets THEME_COLOR (the theme's accent, `--accent` in arsip.css) for the pages'
-`<meta name="theme-color">` and the manifest.
+THEME_COLOR (arsip/settings.py: the theme's accent, `--accent` in arsip.css)
+is the pages' `<meta name="theme-color">` and the manifest's colour.
 """
 
 from __future__ import annotations
