@@ -76,10 +76,12 @@ PLUGINS = [
     "feed_entries",
     "site_icons",
     "archive_writer",
-    # Builds into a fresh folder and swaps it in after every other step (even
-    # publishconf.py's, added after this list): a failed build changes nothing.
+    # Builds into a fresh folder and swaps it in as the last post-build step:
+    # a failed build changes nothing.
     "output_swap",
 ]
+# The order of the post-build steps is POST_BUILD_STEPS (arsip/settings.py has
+# the default, and every other setting's; publishconf.py adds its steps).
 
 # Clean URLs: /rilis/2024/11/<slug>/
 ARTICLE_URL = "rilis/{date:%Y}/{date:%m}/{slug}/"

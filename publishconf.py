@@ -41,7 +41,10 @@ DRAFT_PAGE_SAVE_AS = ""
 
 DELETE_OUTPUT_DIRECTORY = True
 
-# Post-build steps run on Pelican's `finalized` signal in plugin order, after
-# the plugins of pelicanconf.py (search indexing among them). Minify before
-# fingerprinting (the hash names the final bytes); compress last of all.
 PLUGINS = [*PLUGINS, "seo", "minify", "assets", "compress"]
+# What runs once every page is written, in this order (arsip/post_build.py
+# checks the list against PLUGINS when the build starts). The sitemap lists
+# the final pages; minify before fingerprinting, whose hash names the final
+# bytes; compress after every step that changes files; strict fails the build
+# on any error a step logged; the new output replaces the old only then.
+POST_BUILD_STEPS = ["search", "seo", "minify", "assets", "compress", "strict", "output_swap"]

@@ -228,9 +228,15 @@ def check_content(c, content=SETTINGS["content"], json=False):
 
     from arsip.problems import summary
     from arsip.rules import check_content as run_check
-    from arsip.settings import load
+    from arsip.settings import SettingsError, load
 
-    problems = run_check(content, load())
+    try:
+        settings = load()
+    except SettingsError as error:
+        for message in error.messages:
+            print(f"settings:1: error: {message}", file=sys.stderr)
+        raise Exit(code=1) from None
+    problems = run_check(content, settings)
     if json:
         print(json_module.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
     else:
@@ -256,34 +262,7 @@ def search_size(c, output=SETTINGS["output"], query="patroli", label=""):
 
 
 # --- Publishing: build with publishconf.py, check, deploy (docs/deploy.md) ---
-
-PUBLISH_SETTINGS = "publishconf.py"
-
-
-def _build_for_publishing(c, content, site):
-    """Build into `site` with the public settings and check it; stop on any problem."""
-    import os
-
-    from invoke.exceptions import Exit
-
-    from arsip.publish import check_site
-
-    result = c.run(
-        f"{shlex.quote(sys.executable)} -m pelican "
-        f"{_build_args(content, str(site), PUBLISH_SETTINGS, '--fatal errors')}",
-        warn=True,
-    )
-    if result.failed:
-        raise Exit("Build failed: nothing was deployed, the live site is unchanged.", code=1)
-    problems = check_site(site, os.environ["SITEURL"])
-    if problems:
-        print("\n".join(problems), file=sys.stderr)
-        raise Exit(
-            f"{len(problems)} problem(s) in the build: nothing was deployed, "
-            "the live site is unchanged.",
-            code=1,
-        )
-    print(f"Build checked: {sum(1 for _ in site.rglob('*.html'))} pages, no problems.")
+# arsip/publish.py does the work; these tasks turn its errors into exit statuses.
 
 
 @task(
@@ -306,65 +285,17 @@ def publish(
     content=SETTINGS["content"],
 ):
     """Build the public site (SITEURL from the environment), check it, then deploy it."""
-    import os
-
     from invoke.exceptions import Exit
 
     from arsip import publish as deploy
-    from arsip import websub
-    from arsip.output import scratch
 
-    if bool(target) == gh_pages:
-        raise Exit("Give either --target TARGET or --gh-pages.", code=2)
-    remote = deploy.RemoteTarget.parse(target) if target else None
-    if target and not remote:
-        try:
-            deploy.check_target(Path(target))  # before a build that would be in vain
-        except deploy.PublishError as error:
-            raise Exit(str(error), code=1) from None
-    # Removed afterwards; one a killed publish left is removed by the next.
-    with scratch("arsip-publish-") as work:
-        site = work / "site"
-        _build_for_publishing(c, content, site)
-        commit = deploy.git_commit(ROOT)
-        if gh_pages:
-            if dry_run:
-                changes = deploy.compare_with_branch(site, ROOT, branch)
-                print(f"Would push to {branch}: {changes.report()}")
-                return
-            from ghp_import import ghp_import
-
-            ghp_import(
-                str(site),
-                mesg=f"Publish {commit}",
-                branch=branch,
-                push=True,
-                force=True,
-                nojekyll=True,
-                cname=deploy.pages_custom_domain(os.environ["SITEURL"]),
-            )
-            print(f"Pushed the site to the {branch} branch.")
-        elif remote:
-            if dry_run:
-                c.run(shlex.join(remote.dry_run(site)))
-                return
-            for command in remote.deploy_commands(site, deploy.release_name(commit), keep):
-                c.run(shlex.join(command))
-            print(f"Published to {target}/current.")
-        else:
-            folder = Path(target)
-            try:
-                if dry_run:
-                    changes = deploy.compare_trees(site, deploy.current_release(folder))
-                    print(f"Would change {folder / deploy.CURRENT}: {changes.report()}")
-                    return
-                release = deploy.deploy_to_folder(site, folder, deploy.release_name(commit), keep)
-            except deploy.PublishError as error:
-                raise Exit(str(error), code=1) from None
-            print(f"Published {release.name}: {folder / deploy.CURRENT} -> {release}")
-        # Feed readers' hubs hear of the new releases (docs/alerts.md); a hub that
-        # does not answer costs a warning, not the publish.
-        websub.announce(site)
+    try:
+        where = deploy.destination(target, gh_pages, branch, ROOT)
+        deploy.publish(content, where, dry_run=dry_run, keep=keep)
+    except deploy.UsageError as error:
+        raise Exit(str(error), code=2) from None
+    except deploy.PublishError as error:
+        raise Exit(str(error), code=1) from None
 
 
 @task(help={"target": "the folder or user@host:path given to publish"})
@@ -374,15 +305,10 @@ def rollback(c, target):
 
     from arsip import publish as deploy
 
-    remote = deploy.RemoteTarget.parse(target)
-    if remote:
-        c.run(shlex.join(remote.ssh(remote.rollback_script())))
-        return
     try:
-        live, previous = deploy.rollback_folder(Path(target))
+        deploy.rollback(target)
     except deploy.PublishError as error:
         raise Exit(str(error), code=1) from None
-    print(f"Rolled back {Path(target) / deploy.CURRENT}: {live.name} -> {previous.name}")
 
 
 # -- benchmarks (bench/README.md) ------------------------------------------

@@ -7,6 +7,7 @@ and draws tracebacks), so editors' tools can jump to the place.
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -68,3 +69,43 @@ class ContentError(Exception):
     def __init__(self, problems: list):
         self.problems = problems
         super().__init__(f"{len(problems)} problem(s), listed above")
+
+
+class _OneLineFailure(logging.Filter):
+    """Pelican's report of an unexpected exception, as one located line without a traceback.
+
+    `pelican --debug` keeps the traceback for whoever debugs the archive itself.
+    """
+
+    def __init__(self, content_path: str):
+        super().__init__()
+        self.content_path = content_path
+
+    def filter(self, record):
+        error = record.args[0] if isinstance(record.args, tuple) and record.args else None
+        if record.levelno == logging.WARNING and isinstance(error, ContentError):
+            # `pelican --autoreload` goes on after a failed run: say so in one line.
+            record.msg, record.args, record.exc_info = (
+                "Caught exception: the build stopped on the problems above; fix them and save",
+                (),
+                None,
+            )
+            return True
+        if record.levelno < logging.CRITICAL or logging.getLogger().level <= logging.DEBUG:
+            return True
+        failure = record.exc_info[1] if record.exc_info else None
+        if not isinstance(failure, ContentError):  # its lines are printed already
+            message = (
+                f"the build stopped: {record.getMessage()} (run pelican with --debug for details)"
+            )
+            report([Problem(Path(self.content_path), 1, "error", message)])
+        return False
+
+
+def failures_as_lines(content_path: str) -> None:
+    """Have the `pelican` command report a failed build as lines, never a traceback:
+    a ContentError's problems are printed already, any other failure becomes one line."""
+    command_logger = logging.getLogger("pelican")  # where pelican reports a failed run
+    for old in [f for f in command_logger.filters if isinstance(f, _OneLineFailure)]:
+        command_logger.removeFilter(old)
+    command_logger.addFilter(_OneLineFailure(content_path))

@@ -5,8 +5,10 @@ the live site is the symlink `TARGET/current`. A deploy copies the build into a
 new release folder and only then points `current` at it with an atomic rename,
 so readers see the old site or the new one, never a mix. The newest KEEP
 releases are kept for `rollback`. A remote `user@host:path` target has the
-same layout, written with rsync and switched by a small shell script over ssh.
-`invoke publish` and `invoke rollback` (tasks.py) are the commands.
+same layout, written with rsync and switched by a small shell script over ssh;
+a GitHub Pages branch is pushed with ghp-import. `publish` and `rollback` at
+the end are what `invoke publish` and `invoke rollback` run, for whichever
+destination the options name (`destination`).
 
 A publish or rollback killed at any point leaves a working target: a release
 is written as `releases/.<name>.partial` and renamed to its name only when
@@ -27,6 +29,7 @@ import re
 import shlex
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -457,6 +460,24 @@ class RemoteTarget:
             self.ssh(self.switch_script(name, keep)),
         ]
 
+    # As a destination of `publish` and `rollback` (below); `run` runs a command.
+
+    def check(self) -> None:
+        """Nothing to check before the build: ssh says what is wrong when it connects."""
+
+    def preview(self, site: Path, run) -> str:
+        run(self.dry_run(site))  # rsync lists the changes itself
+        return ""
+
+    def put_live(self, site: Path, commit: str, keep: int, run) -> str:
+        for command in self.deploy_commands(site, release_name(commit), keep):
+            run(command)
+        return f"Published to {self.host}:{self.path}/{CURRENT}."
+
+    def roll_back(self, run) -> str:
+        run(self.ssh(self.rollback_script()))  # the script prints "live -> previous"
+        return ""
+
 
 # --- Git branch (GitHub Pages) ----------------------------------------------
 
@@ -496,3 +517,129 @@ def compare_with_branch(site: Path, root: Path, branch: str) -> Changes:
         changed=sorted(p for p in local.keys() & tree.keys() if local[p] != tree[p]),
         removed=sorted(tree.keys() - local.keys()),
     )
+
+
+# --- one publish or rollback, whatever the destination ----------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+PUBLISH_SETTINGS = ROOT / "publishconf.py"
+
+
+class UsageError(PublishError):
+    """The command was given options that do not go together."""
+
+
+def run_command(command: list[str]) -> None:
+    """Run a deploy command (rsync, ssh), its output going to the terminal."""
+    result = subprocess.run(command)
+    if result.returncode != 0:
+        raise PublishError(
+            f"{command[0]} {command[1]} failed with exit status {result.returncode} "
+            "(its message is above)"
+        )
+
+
+@dataclass(frozen=True)
+class FolderTarget:
+    """A folder on this machine: releases/ and the `current` link (see the top)."""
+
+    folder: Path
+
+    def check(self) -> None:
+        check_target(self.folder)
+
+    def preview(self, site: Path, run) -> str:
+        changes = compare_trees(site, current_release(self.folder))
+        return f"Would change {self.folder / CURRENT}: {changes.report()}"
+
+    def put_live(self, site: Path, commit: str, keep: int, run) -> str:
+        release = deploy_to_folder(site, self.folder, release_name(commit), keep)
+        return f"Published {release.name}: {self.folder / CURRENT} -> {release}"
+
+    def roll_back(self, run) -> str:
+        live, previous = rollback_folder(self.folder)
+        return f"Rolled back {self.folder / CURRENT}: {live.name} -> {previous.name}"
+
+
+@dataclass(frozen=True)
+class PagesBranch:
+    """A Git branch GitHub Pages serves, pushed to `origin` with ghp-import."""
+
+    branch: str
+    root: Path
+
+    def check(self) -> None:
+        """Nothing to check before the build: git says what is wrong when it pushes."""
+
+    def preview(self, site: Path, run) -> str:
+        changes = compare_with_branch(site, self.root, self.branch)
+        return f"Would push to {self.branch}: {changes.report()}"
+
+    def put_live(self, site: Path, commit: str, keep: int, run) -> str:
+        from ghp_import import ghp_import
+
+        ghp_import(
+            str(site),
+            mesg=f"Publish {commit}",
+            branch=self.branch,
+            push=True,
+            force=True,
+            nojekyll=True,
+            cname=pages_custom_domain(os.environ["SITEURL"]),
+        )
+        return f"Pushed the site to the {self.branch} branch."
+
+
+def destination(target: str = "", gh_pages: bool = False, branch: str = "gh-pages", root=ROOT):
+    """Where `invoke publish` deploys: a folder, `user@host:path`, or a Pages branch."""
+    if bool(target) == gh_pages:
+        raise UsageError("Give either --target TARGET or --gh-pages.")
+    if gh_pages:
+        return PagesBranch(branch, Path(root))
+    return RemoteTarget.parse(target) or FolderTarget(Path(target))
+
+
+def build(content: str | Path, site: Path, say=print) -> None:
+    """Build `content` into `site` with publishconf.py and check it; stop on any problem."""
+    command = [sys.executable, "-m", "pelican", str(content), "-s", str(PUBLISH_SETTINGS)]
+    result = subprocess.run([*command, "-o", str(site), "--fatal", "errors"])
+    if result.returncode != 0:
+        raise PublishError("Build failed: nothing was deployed, the live site is unchanged.")
+    problems = check_site(site, os.environ["SITEURL"])
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        raise PublishError(
+            f"{len(problems)} problem(s) in the build: nothing was deployed, "
+            "the live site is unchanged."
+        )
+    say(f"Build checked: {sum(1 for _ in site.rglob('*.html'))} pages, no problems.")
+
+
+def publish(content, where, dry_run: bool = False, keep: int = KEEP, run=run_command, say=print):
+    """Build, check, then deploy to `where` (or, with `dry_run`, say what would
+    change), and tell the feeds' WebSub hubs. The build goes to a scratch folder
+    removed afterwards; one a killed publish left is removed by the next."""
+    from arsip import websub
+    from arsip.output import scratch
+
+    where.check()  # before a build that would be in vain
+    with scratch("arsip-publish-") as work:
+        site = work / "site"
+        build(content, site, say)
+        if dry_run:
+            report = where.preview(site, run)
+        else:
+            report = where.put_live(site, git_commit(ROOT), keep, run)
+        if report:
+            say(report)
+        if not dry_run:
+            # A hub that does not answer costs a warning, not the publish (docs/alerts.md).
+            websub.announce(site)
+
+
+def rollback(target: str, run=run_command, say=print) -> None:
+    """Point TARGET's `current` back at the release before the live one."""
+    where = RemoteTarget.parse(target) or FolderTarget(Path(target))
+    report = where.roll_back(run)
+    if report:
+        say(report)

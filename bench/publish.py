@@ -32,6 +32,7 @@ import minify  # noqa: E402
 import seo  # noqa: E402
 
 from arsip.publish import check_site  # noqa: E402
+from arsip.settings import with_defaults  # noqa: E402
 
 STEPS = [
     ("sitemap", seo.write_sitemap_and_robots),
@@ -55,14 +56,17 @@ def main():
 
     from pelican.settings import read_settings
 
-    settings = read_settings(str(ROOT / "publishconf.py"))
+    settings = with_defaults(read_settings(str(ROOT / "publishconf.py")))
     settings["CACHE_PATH"] = str(output.parent / "publish-cache")
     shutil.rmtree(settings["CACHE_PATH"], ignore_errors=True)
-    plain = [p for p in settings["PLUGINS"] if p not in ("seo", "minify", "assets", "compress")]
+    post = ("seo", "minify", "assets", "compress")
+    plain = [p for p in settings["PLUGINS"] if p not in post]
+    plain_steps = [s for s in settings["POST_BUILD_STEPS"] if s not in post]
     started = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "pelican", args.content, "-s", str(ROOT / "publishconf.py")]
-        + ["-o", str(output), "-q", "-e", f"PLUGINS={json.dumps(plain)}"],
+        + ["-o", str(output), "-q", "-e", f"PLUGINS={json.dumps(plain)}"]
+        + [f"POST_BUILD_STEPS={json.dumps(plain_steps)}"],
         cwd=ROOT,
         check=True,
     )
@@ -73,7 +77,7 @@ def main():
         "html_bytes_before": total(output, "*.html"),
         "css_bytes_before": total(output, "*.css"),
         "cpus": os.cpu_count(),
-        "brotli_quality": settings.get("COMPRESS_BROTLI_QUALITY", compress.DEFAULT_BROTLI_QUALITY),
+        "brotli_quality": settings["COMPRESS_BROTLI_QUALITY"],
     }
     pelican = SimpleNamespace(output_path=str(output), settings=settings)
     for name, step in STEPS:

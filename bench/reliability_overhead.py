@@ -23,8 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import pelicanconf  # noqa: E402
+from arsip.settings import DEFAULTS  # noqa: E402
 
 RELIABILITY_PLUGINS = {"release_checks", "strict", "sanitize"}
+STEPS = DEFAULTS["POST_BUILD_STEPS"]
 
 
 def make_content(folder: Path, copies: int) -> Path:
@@ -55,6 +57,8 @@ def build_seconds(content: Path, output: Path, plugins: list[str]) -> float:
             "-q",
             "-e",
             f"PLUGINS={json.dumps(plugins)}",
+            # The post-build steps of the plugins that are loaded (arsip/post_build.py).
+            f"POST_BUILD_STEPS={json.dumps([s for s in STEPS if s in plugins])}",
         ],
         cwd=ROOT,
         check=True,

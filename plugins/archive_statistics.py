@@ -27,13 +27,8 @@ from dataclasses import dataclass, replace
 from pelican import signals
 from pelican.generators import Generator
 
+from arsip import settings as archive_settings
 from arsip.dates import format_date
-
-DEFAULT_SETTINGS = {
-    "STATISTICS_URL": "statistik/",
-    "STATISTICS_SAVE_AS": "statistik/index.html",
-    "STATISTICS_TOP_OFFICERS": 10,
-}
 
 # Chart geometry, in SVG user units (the charts scale down with the page).
 CHART_WIDTH = 640
@@ -302,11 +297,6 @@ def term_data(taxonomy) -> list[Datum]:
     return sorted(data, key=lambda d: (-d.value, d.label.casefold()))
 
 
-def set_defaults(pelican):
-    for key, value in DEFAULT_SETTINGS.items():
-        pelican.settings.setdefault(key, value)
-
-
 def add_filters(generator):
     env = generator.env
     # id(releases) -> (releases, months, figure). A term's pages share one list
@@ -380,6 +370,6 @@ def get_generators(pelican):
 
 
 def register():
-    signals.initialized.connect(set_defaults)
+    archive_settings.connect()
     signals.generator_init.connect(add_filters)
     signals.get_generators.connect(get_generators)

@@ -12,7 +12,8 @@ with `Cache-Control: immutable` for a year. Assets must not name each other
 (an asset's own hash would not change when the one it names does): the build
 stops if one does.
 
-Runs on `finalized`, after `minify` and before `compress`.
+A post-build step (POST_BUILD_STEPS in publishconf.py), after `minify` and
+before `compress`.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from pelican import signals
+from arsip import post_build
 
 SUFFIXES = (".css", ".js")
 HASH_LENGTH = 12
@@ -77,5 +78,8 @@ def _refuse_cross_references(assets: list[Path]):
             )
 
 
+POST_BUILD_STEP = fingerprint_assets
+
+
 def register():
-    signals.finalized.connect(fingerprint_assets)
+    post_build.connect()

@@ -20,15 +20,15 @@ An entry's `<updated>` is the release's `modified` (plugins/corrections.py).
 
 from __future__ import annotations
 
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from feedgenerator import Atom1Feed, get_tag_uri
 from pelican import signals
 
+from arsip import settings as archive_settings
 from arsip.publish import page_path
 
 FEED_PAGE_KEY = "feed_page_url"  # in the context given to write_feed: the page a feed follows
-DEFAULT_SETTINGS = {"WEBSUB_HUB": ""}
 
 
 class FeedError(Exception):
@@ -44,18 +44,6 @@ class ArchiveAtom1Feed(Atom1Feed):
         super().add_root_elements(handler)
         for hub in self.hubs:
             handler.addQuickElement("link", "", {"rel": "hub", "href": hub})
-
-
-def set_defaults(pelican):
-    for key, value in DEFAULT_SETTINGS.items():
-        pelican.settings.setdefault(key, value)
-    hub = pelican.settings["WEBSUB_HUB"]
-    parts = urlsplit(hub)
-    if hub and (parts.scheme not in ("http", "https") or not parts.netloc):
-        raise FeedError(
-            f"WEBSUB_HUB must be the hub's address, https://..., or empty (got {hub!r}): "
-            "fix the setting (docs/alerts.md)"
-        )
 
 
 def _base(context) -> str:
@@ -114,5 +102,5 @@ def complete_feed(context, feed):
 
 
 def register():
-    signals.initialized.connect(set_defaults)
+    archive_settings.connect()
     signals.feed_generated.connect(complete_feed)

@@ -2,22 +2,20 @@
 
 Adds to the build: for each file whose suffix is in COMPRESS_SUFFIXES, a gzip
 (level 9, no timestamp, so identical input gives identical bytes) and a
-Brotli (COMPRESS_BROTLI_QUALITY, default 10) copy. Web servers send them as
-they are (nginx `gzip_static` / `brotli_static`) instead of compressing on
-every request.
+Brotli (COMPRESS_BROTLI_QUALITY) copy. Web servers send them as they are
+(nginx `gzip_static` / `brotli_static`) instead of compressing on every
+request.
 
-Brotli is slow at its best settings: on 1000 releases (bench/publish.py,
-2 CPUs) quality 11 took 235 s, quality 10 took 101 s for files 1% larger.
-Results are kept in CACHE_PATH/compressed/ under the SHA-256 of the input,
-so a publish after a small change compresses only the pages that changed
-(6 s instead of 101 s for those 1000 releases).
-Entries no build used for COMPRESS_CACHE_DAYS (default 7) are removed, so
-builds of other content (the tests' copies) do not evict the real site's;
-COMPRESS_CACHE = False turns the cache off.
+Brotli is slow at its best settings, so its results are kept in
+CACHE_PATH/brotli/<Brotli version>/ under the SHA-256 of the input: a
+publish after a small change compresses only the pages that changed.
+Entries no build used for COMPRESS_CACHE_DAYS are removed, so builds of other
+content (the tests' copies) do not evict the real site's; COMPRESS_CACHE =
+False turns the cache off. The settings' defaults are in arsip/settings.py.
 
-Must be the last plugin on `finalized`: it compresses the files as they are
-then, so every step that changes files (search index, minify, fingerprints)
-has to run before it.
+The last post-build step that changes files (POST_BUILD_STEPS in
+publishconf.py): it compresses the files as they are then, so every step
+that changes files (search index, minify, fingerprints) runs before it.
 """
 
 from __future__ import annotations
@@ -31,11 +29,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import brotli
-from pelican import signals
 
-DEFAULT_SUFFIXES = (".html", ".css", ".js", ".mjs", ".json", ".xml", ".txt", ".svg", ".map")
-DEFAULT_BROTLI_QUALITY = 10
-DEFAULT_CACHE_DAYS = 7
+from arsip import post_build
+from arsip.settings import cache_folder as derived_cache
 
 
 class BrotliCache:
@@ -80,14 +76,20 @@ def compress_file(path: Path, cache: BrotliCache):
     path.with_name(path.name + ".br").write_bytes(cache.compress(data))
 
 
+def cache_folder(settings) -> Path:
+    """The Brotli cache: a folder of its own, keyed by the Brotli library's
+    version alone (each entry by its input and quality), so that it outlives
+    any change to the plugins or the content cache."""
+    return derived_cache(settings, "brotli") / brotli.__version__
+
+
 def compress_output(pelican):
     settings = pelican.settings
-    suffixes = tuple(settings.get("COMPRESS_SUFFIXES", DEFAULT_SUFFIXES))
-    use_cache = settings.get("COMPRESS_CACHE", True)
+    suffixes = tuple(settings["COMPRESS_SUFFIXES"])
     cache = BrotliCache(
-        Path(settings["CACHE_PATH"]) / "compressed" if use_cache else None,
-        settings.get("COMPRESS_BROTLI_QUALITY", DEFAULT_BROTLI_QUALITY),
-        settings.get("COMPRESS_CACHE_DAYS", DEFAULT_CACHE_DAYS),
+        cache_folder(settings) if settings["COMPRESS_CACHE"] else None,
+        settings["COMPRESS_BROTLI_QUALITY"],
+        settings["COMPRESS_CACHE_DAYS"],
     )
     files = [
         path
@@ -100,5 +102,8 @@ def compress_output(pelican):
     cache.prune()
 
 
+POST_BUILD_STEP = compress_output
+
+
 def register():
-    signals.finalized.connect(compress_output)
+    post_build.connect()

@@ -6,8 +6,8 @@ requires it) and every `.css` file rewritten by rcssmin. JavaScript is left
 as written. Enabled in publishconf.py only: development output stays
 readable.
 
-Runs on `finalized`, before `assets` (whose fingerprints must name the final
-bytes) and `compress`.
+A post-build step (POST_BUILD_STEPS in publishconf.py), before `assets`
+(whose fingerprints must name the final bytes) and `compress`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from pathlib import Path
 
 import minify_html
 import rcssmin
-from pelican import signals
+
+from arsip import post_build
 
 HTML_OPTIONS = {
     "minify_css": True,
@@ -35,5 +36,8 @@ def minify_output(pelican):
         path.write_text(rcssmin.cssmin(source), encoding="utf-8")
 
 
+POST_BUILD_STEP = minify_output
+
+
 def register():
-    signals.finalized.connect(minify_output)
+    post_build.connect()

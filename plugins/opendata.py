@@ -32,17 +32,11 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
 
+from arsip import settings as archive_settings
 from arsip.preview import SESSION_SETTING
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema" / "releases.schema.json"
 
-DEFAULT_SETTINGS = {
-    "OPENDATA_RELEASES_JSON": "data/releases.json",
-    "OPENDATA_RELEASES_CSV": "data/releases.csv",
-    "OPENDATA_SCHEMA": "data/releases.schema.json",
-    # Formatted with the taxonomy's label (satuan, personel, kegiatan) and the term's slug.
-    "OPENDATA_TERM_JSON": "{label}/{slug}/index.json",
-}
 
 CSV_COLUMNS = (
     "slug",
@@ -306,15 +300,10 @@ def to_csv(records: list[dict]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def set_defaults(pelican):
-    for key, value in DEFAULT_SETTINGS.items():
-        pelican.settings.setdefault(key, value)
-
-
 def get_generators(pelican):
     return OpenDataGenerator
 
 
 def register():
-    signals.initialized.connect(set_defaults)
+    archive_settings.connect()
     signals.get_generators.connect(get_generators)

@@ -2,20 +2,19 @@
 
 Adds to the build: each run of Pelican writes into a fresh folder beside the
 output (arsip/output.py), and that folder replaces the output only after every
-other step succeeded, search index and post-build steps included. Pelican's
+other step succeeded, search index and post-build steps included: the swap is
+the last of POST_BUILD_STEPS (arsip/post_build.py checks it). Pelican's
 DELETE_OUTPUT_DIRECTORY (publishconf.py) then empties only the fresh folder,
 and a symlinked output is followed. Every build writes the whole site, so no
 file of a removed release or an earlier build lingers; names in Pelican's
 OUTPUT_RETENTION are carried over from the previous output.
 
-- `initialized`: remembers the output and moves the swap to the end of the
-  `finalized` receivers (plugins connect theirs when they register, and
-  publishconf.py adds its post-build plugins after this one).
+- `initialized`: remembers the output.
 - `get_generators`, the first signal of each `Pelican.run()`, before the
   generators and the writer take the output path and before
   DELETE_OUTPUT_DIRECTORY: redirects this run into a fresh folder. Per run,
   not per process, so `pelican --autoreload` builds each run afresh.
-- `finalized`, last: the fresh folder takes the output's place.
+- its post-build step, the last: the fresh folder takes the output's place.
 
 A failed run's folder is removed when the process ends, or by the next run.
 A preview session (arsip/preview.py) builds in place and keeps its own
@@ -29,6 +28,7 @@ import sys
 
 from pelican import signals
 
+from arsip import post_build
 from arsip.output import FreshFolder, OutputError, real_folder
 from arsip.preview import SESSION_SETTING
 
@@ -52,8 +52,6 @@ def take_over(pelican):
     except OutputError as error:
         sys.exit(str(error))  # one line: Pelican would print a traceback
     pelican.swapped_output = _Output(pelican.output_path)
-    signals.finalized.disconnect(put_in_place)
-    signals.finalized.connect(put_in_place)
 
 
 def start_run(pelican):
@@ -91,6 +89,10 @@ def _discard_unfinished():
         fresh.discard()
 
 
+POST_BUILD_STEP = put_in_place
+
+
 def register():
+    post_build.connect()
     signals.initialized.connect(take_over)
     signals.get_generators.connect(start_run)

@@ -18,19 +18,12 @@ from pathlib import Path
 from pelican import signals
 from pelican.urlwrappers import URLWrapper
 
+from arsip import settings as archive_settings
 from arsip.content import LIST_FIELDS, metadata_list, read_release
 from arsip.kinds import TAXONOMY_FIELDS
 from arsip.preview import SESSION_SETTING
 from arsip.problems import ContentError, Problem, report
 from arsip.registry import KINDS, Entry, Registry, RegistryError, UnknownName
-
-# URL settings per taxonomy, following Pelican's <NAME>_URL / <NAME>_SAVE_AS.
-DEFAULT_SETTINGS = {
-    f"{kind.setting}_{suffix}": kind.url_setting(suffix)
-    for kind in KINDS.values()
-    for suffix in ("URL", "SAVE_AS", "FEED_ATOM")
-}
-
 
 # Set on a release resolved without problems: the _Terms it was resolved against.
 RESOLVED_BY = "_resolved_by"
@@ -79,11 +72,6 @@ class OfficerRole:
     @property
     def title(self) -> str:
         return " ".join(p for p in (self.rank, self.officer.name) if p)
-
-
-def set_defaults(pelican):
-    for key, value in DEFAULT_SETTINGS.items():
-        pelican.settings.setdefault(key, value)
 
 
 class _Terms:
@@ -191,5 +179,5 @@ def _unique(items: list) -> list:
 
 
 def register():
-    signals.initialized.connect(set_defaults)
+    archive_settings.connect()  # the term pages' URL settings
     signals.article_generator_pretaxonomy.connect(resolve_releases)

@@ -14,10 +14,10 @@ from collections import defaultdict
 
 from pelican import signals
 
+from arsip import settings as archive_settings
 from arsip.kinds import TAXONOMY_FIELDS
 from arsip.preview import SESSION_SETTING
 
-DEFAULT_RELATED_COUNT = 5
 KEPT = "related"  # in a preview session's `kept`: (what the lists follow from, the lists)
 
 
@@ -33,7 +33,7 @@ def link_releases(generator):
         release.newer = releases[index - 1] if index > 0 else None
         release.older = releases[index + 1] if index + 1 < len(releases) else None
 
-    count = generator.settings.get("RELATED_COUNT", DEFAULT_RELATED_COUNT)
+    count = generator.settings["RELATED_COUNT"]
     everything = (*releases, *generator.drafts)
     session = generator.settings.get(SESSION_SETTING)
     if session is not None:
@@ -127,4 +127,5 @@ def _score_seen(scores, terms, members, weight, rank) -> None:
 
 
 def register():
+    archive_settings.connect()
     signals.article_generator_finalized.connect(link_releases)

@@ -9,24 +9,13 @@ that changed. docs/errors.md lists every case.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from pelican import signals
 
 from arsip import rules
+from arsip import settings as archive_settings
 from arsip.preview import SESSION_SETTING
-from arsip.problems import ContentError, Problem, report
+from arsip.problems import ContentError, report
 from arsip.registry import Registry, RegistryError
-from arsip.settings import SettingsError, with_defaults
-
-
-def set_defaults(pelican):
-    try:
-        with_defaults(pelican.settings)
-    except SettingsError as error:
-        problem = Problem(Path("settings"), 1, "error", str(error))
-        report([problem])
-        raise ContentError([problem]) from None
 
 
 def _load_registry(path):
@@ -54,5 +43,5 @@ def check_content(generator):
 
 
 def register():
-    signals.initialized.connect(set_defaults)
+    archive_settings.connect()  # RELEASE_MAX_BYTES, RELEASE_YEARS, the term URLs
     signals.article_generator_init.connect(check_content)

@@ -7,8 +7,8 @@ Adds to the build:
   `pagefind.js` and its WebAssembly, all plain files, so the search runs on
   any static host without a server. Pagefind starts as soon as the release
   pages are written (signal `article_writer_finalized`) and runs on the other
-  core while the rest of the site is written; the build waits for it at the
-  end (`finalized`) and fails with its error. An archive without a published
+  core while the rest of the site is written; the build waits for it in its
+  post-build step (POST_BUILD_STEPS) and fails with its error. An archive without a published
   release gets no index, and its search page says there is nothing to search.
 
 What is indexed is decided by the theme: only elements marked
@@ -26,8 +26,8 @@ related list and footer: it indexes the same thing from half the HTML.
 
 Pagefind runs only when what it would read changed. A digest of exactly its
 input (each release's marked element and path), its version, its settings and
-this module is recorded with a digest of the index files it wrote, in the
-content cache (CACHE_PATH/search/, one record per output folder; not in the
+this module is recorded with a digest of the index files it wrote, in a cache
+of its own (CACHE_PATH/search/, one record per output folder; not in the
 output, which stays byte for byte what a fresh build writes). A build whose
 input digest matches the record, and whose index files are still exactly
 those written, keeps the index and skips Pagefind. Anything else (an edited,
@@ -67,17 +67,13 @@ import cbor2
 from pagefind.service import get_executable
 from pelican import signals
 
+from arsip import post_build
 from arsip.output import scratch as output_scratch
 from arsip.preview import SESSION_SETTING
+from arsip.settings import cache_folder
 
 log = logging.getLogger(__name__)
 
-DEFAULT_SETTINGS = {
-    "SEARCH_URL": "cari/",
-    "SEARCH_SAVE_AS": "cari/index.html",
-    "SEARCH_LANGUAGE": "id",
-    "SEARCH_BUNDLE_DIR": "pagefind",
-}
 SEARCH_TEMPLATE = "search"  # theme/templates/search.html, a direct template
 # Pagefind's prebuilt UIs: the theme has its own (search.js), so they are dead weight.
 UNUSED_BUNDLE_FILES = (
@@ -105,11 +101,9 @@ class SearchIndexError(Exception):
 
 
 def add_search_page(pelican):
-    settings = pelican.settings
-    for key, value in DEFAULT_SETTINGS.items():
-        settings.setdefault(key, value)
-    if SEARCH_TEMPLATE not in settings["DIRECT_TEMPLATES"]:
-        settings["DIRECT_TEMPLATES"] = [*settings["DIRECT_TEMPLATES"], SEARCH_TEMPLATE]
+    templates = pelican.settings["DIRECT_TEMPLATES"]
+    if SEARCH_TEMPLATE not in templates:
+        pelican.settings["DIRECT_TEMPLATES"] = [*templates, SEARCH_TEMPLATE]
 
 
 def start_indexing(generator, writer):
@@ -172,7 +166,7 @@ def _index_site(settings, output_path):
     shutil.rmtree(staging, ignore_errors=True)
     if _index_is_current(live, sources, record_path):
         if live != bundle:
-            shutil.copytree(live, staging, copy_function=shutil.copyfile)
+            _copy_index(live, staging)
             _put_in_place(staging, bundle)
         log.info("Search: no release changed; the index of %d release(s) is kept", len(releases))
         return
@@ -373,20 +367,37 @@ def _sources_digest(releases: dict[str, str], version: str, config: dict) -> str
     return digest.hexdigest()
 
 
+def _index_files(bundle: Path) -> list[Path]:
+    """The files of the index, without the `.gz` and `.br` copies a public build
+    puts beside them afterwards (plugins/compress.py)."""
+    files = {p for p in bundle.rglob("*") if p.is_file()}
+    return sorted(
+        p for p in files if not (p.suffix in (".gz", ".br") and p.with_suffix("") in files)
+    )
+
+
+def _copy_index(bundle: Path, destination: Path) -> None:
+    for path in _index_files(bundle):
+        target = destination / path.relative_to(bundle)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+
+
 def _index_digest(bundle: Path) -> str:
     """SHA-256 over every file of the index (path and bytes)."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in bundle.rglob("*") if p.is_file()):
+    for path in _index_files(bundle):
         digest.update(f"{path.relative_to(bundle).as_posix()}\0{path.stat().st_size}\0".encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
 def _record_path(settings, bundle: Path) -> Path:
-    """Where the record of the index in `bundle` is kept: the content cache
-    (already one folder per content folder), one file per index folder."""
+    """Where the record of the index in `bundle` is kept: a cache folder of its
+    own (the record holds its own key, the digest of what Pagefind read), one
+    file per index folder."""
     name = hashlib.sha256(str(bundle).encode()).hexdigest()[:16]
-    return Path(settings["CACHE_PATH"]) / "search" / f"{name}.json"
+    return cache_folder(settings, "search") / f"{name}.json"
 
 
 def _write_record(path: Path, record: dict) -> None:
@@ -443,8 +454,11 @@ def _write_index(site: Path, destination: Path, config: dict) -> None:
         raise RuntimeError(result.stderr.strip() or f"pagefind exited with {result.returncode}")
 
 
+POST_BUILD_STEP = index_site
+
+
 def register():
+    post_build.connect()
     signals.initialized.connect(add_search_page)
     signals.article_generator_finalized.connect(remember_releases)
     signals.article_writer_finalized.connect(start_indexing)
-    signals.finalized.connect(index_site)

@@ -6,7 +6,8 @@ Adds to the build, when SITEURL is absolute (published builds):
   releases and pages that carry a date; the 404 page is left out;
 - `robots.txt` allowing everything and naming the sitemap.
 
-Runs on `finalized`, so it sees every page any generator or plugin wrote.
+A post-build step (POST_BUILD_STEPS in publishconf.py), so it sees every
+page any generator or plugin wrote.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from xml.sax.saxutils import escape
 
 from pelican import signals
 
+from arsip import post_build
 from arsip.publish import ERROR_PAGES, page_path
 
 SITEMAP = "sitemap.xml"
@@ -59,6 +61,9 @@ def write_sitemap_and_robots(pelican):
     )
 
 
+POST_BUILD_STEP = write_sitemap_and_robots
+
+
 def register():
+    post_build.connect()
     signals.all_generators_finalized.connect(remember_dates)
-    signals.finalized.connect(write_sitemap_and_robots)

@@ -9,8 +9,8 @@ Adds to the output:
   for phones that add it to their home screen. Every URL in it is relative to
   the manifest, so it holds under a subpath too.
 
-Sets THEME_COLOR (the theme's accent, `--accent` in arsip.css) for the pages'
-`<meta name="theme-color">` and the manifest.
+THEME_COLOR (arsip/settings.py: the theme's accent, `--accent` in arsip.css)
+is the pages' `<meta name="theme-color">` and the manifest's colour.
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
+from arsip import settings as archive_settings
+
 ROOT_FILES = Path(__file__).resolve().parent.parent / "theme" / "root"
 MANIFEST = "manifest.webmanifest"
-DEFAULT_SETTINGS = {"THEME_COLOR": "#0b3d91"}
 
 
 def manifest(settings: dict) -> dict:
@@ -59,15 +60,10 @@ class SiteIconsGenerator(Generator):
         (output / MANIFEST).write_text(text, encoding="utf-8")
 
 
-def set_defaults(pelican):
-    for key, value in DEFAULT_SETTINGS.items():
-        pelican.settings.setdefault(key, value)
-
-
 def get_generators(pelican):
     return SiteIconsGenerator
 
 
 def register():
-    signals.initialized.connect(set_defaults)
+    archive_settings.connect()
     signals.get_generators.connect(get_generators)

@@ -1,10 +1,12 @@
-"""Fail the build when Pelican logs an error, instead of skipping the file.
+"""Fail the build when Pelican or a step of the build logs an error, instead of skipping the file.
 
 Pelican logs a release it cannot read ("Could not process", "Skipping ...:
 could not find information about 'title'", an unknown status) and builds the
 site without it. This plugin collects every such error during the build and,
-when the build ends, fails it with all of them listed, so that no release is
-lost silently. Unlike `pelican --fatal errors`, the build goes on to the end
+as the last post-build step before the output is put in place
+(POST_BUILD_STEPS, arsip/post_build.py), fails it with all of them listed, so
+that no release is lost silently and no error a post-build step logged goes
+unnoticed. Unlike `pelican --fatal errors`, the build goes on to the end
 first and reports every error at once; plugins/release_checks.py stops most
 bad files earlier with a located message. An unexpected failure of the build
 itself is reported as one line too, not as a traceback.
@@ -18,7 +20,8 @@ from pathlib import Path
 
 from pelican import signals
 
-from arsip.problems import ContentError, Problem, report
+from arsip import post_build
+from arsip.problems import ContentError, Problem, failures_as_lines, report
 
 
 class _ErrorCollector(logging.Handler):
@@ -38,37 +41,6 @@ class _ErrorCollector(logging.Handler):
         self.messages.append(message)
 
 
-class _OneLineFailure(logging.Filter):
-    """Pelican's report of an unexpected exception, as one located line without a traceback.
-
-    `pelican --debug` keeps the traceback for whoever debugs the archive itself.
-    """
-
-    def __init__(self, content_path: str):
-        super().__init__()
-        self.content_path = content_path
-
-    def filter(self, record):
-        error = record.args[0] if isinstance(record.args, tuple) and record.args else None
-        if record.levelno == logging.WARNING and isinstance(error, ContentError):
-            # `pelican --autoreload` goes on after a failed run: say so in one line.
-            record.msg, record.args, record.exc_info = (
-                "Caught exception: the build stopped on the problems above; fix them and save",
-                (),
-                None,
-            )
-            return True
-        if record.levelno < logging.CRITICAL or logging.getLogger().level <= logging.DEBUG:
-            return True
-        failure = record.exc_info[1] if record.exc_info else None
-        if not isinstance(failure, ContentError):  # its lines are printed already
-            message = (
-                f"the build stopped: {record.getMessage()} (run pelican with --debug for details)"
-            )
-            report([Problem(Path(self.content_path), 1, "error", message)])
-        return False
-
-
 collector = _ErrorCollector()
 
 
@@ -77,11 +49,7 @@ def start_collecting(pelican):
     root = logging.getLogger()
     if collector not in root.handlers:
         root.addHandler(collector)
-    # The logger pelican's command reports a failed run on.
-    command_logger = logging.getLogger("pelican")
-    for old in [f for f in command_logger.filters if isinstance(f, _OneLineFailure)]:
-        command_logger.removeFilter(old)
-    command_logger.addFilter(_OneLineFailure(pelican.settings["PATH"]))
+    failures_as_lines(pelican.settings["PATH"])
 
 
 def fail_on_errors(pelican):
@@ -93,6 +61,9 @@ def fail_on_errors(pelican):
         raise ContentError(problems)
 
 
+POST_BUILD_STEP = fail_on_errors
+
+
 def register():
+    post_build.connect()
     signals.initialized.connect(start_collecting)
-    signals.finalized.connect(fail_on_errors)

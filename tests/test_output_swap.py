@@ -347,20 +347,23 @@ def _umask() -> int:
 
 
 def test_the_swap_is_the_last_step_of_a_public_build(tmp_path):
-    """publishconf.py adds its post-build plugins after pelicanconf.py's list: the
-    swap must still come after them, or they would change the live output."""
+    """publishconf.py adds post-build steps to pelicanconf.py's: the swap must
+    still come after them, or they would change the live output."""
     script = (
         "from pelican import Pelican\n"
         "from pelican.plugins import signals\n"
         "from pelican.settings import read_settings\n"
         f"settings = read_settings('publishconf.py', override={{'OUTPUT_PATH': {str(tmp_path)!r}}})\n"
         "pelican = Pelican(settings)\n"
-        "for receiver in signals.finalized.receivers_for(pelican):\n"
-        "    print(receiver.__module__ + '.' + receiver.__name__)\n"
+        "*_, last = signals.finalized.receivers_for(pelican)\n"
+        "print(last.__module__ + '.' + last.__name__)\n"
+        "for step in pelican.post_build_steps:\n"
+        "    print(step.__module__ + '.' + step.__name__)\n"
     )
     result = run([sys.executable, "-c", script])
     assert result.returncode == 0, result.stderr
-    steps = result.stdout.split()
+    runner, *steps = result.stdout.split()
+    assert runner == "arsip.post_build.run"
     assert steps[-1] == "output_swap.put_in_place"
     assert {"search.index_site", "compress.compress_output"} < set(steps[:-1])
 

@@ -20,6 +20,7 @@ from bs4 import BeautifulSoup
 from conftest import CONTENT, ROOT, run_invoke, run_pelican
 
 from arsip import publish as deploy
+from arsip.settings import with_defaults
 
 RELEASE = "rilis/2024/11/ngopi-kamtibmas-polsek-menteng-jelang-pilkada-serentak/"
 SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -485,26 +486,27 @@ def test_brotli_results_are_reused_by_content_and_old_entries_expire(tmp_path, m
     output.mkdir()
     (output / "a.html").write_text("<title>a</title>" + "arsip " * 200, encoding="utf-8")
     (output / "b.css").write_text("body{color:red}", encoding="utf-8")
-    settings = {"CACHE_PATH": str(tmp_path / "cache")}
+    settings = with_defaults({"CACHE_PATH": str(tmp_path / "cache")})
+    quality = settings["COMPRESS_BROTLI_QUALITY"]
     pelican = type("Pelican", (), {"output_path": str(output), "settings": settings})
-    cache = tmp_path / "cache" / "compressed"
+    cache = compress.cache_folder(settings)
     compress.compress_output(pelican)
     assert len(list(cache.iterdir())) == 2
     # An entry is what the next build uses for the same bytes: prove it by planting one.
     planted = brotli.compress(b"planted")
     key = hashlib.sha256((output / "a.html").read_bytes()).hexdigest()
-    (cache / f"{key}.q{compress.DEFAULT_BROTLI_QUALITY}.br").write_bytes(planted)
+    (cache / f"{key}.q{quality}.br").write_bytes(planted)
     # Entries unused for longer than COMPRESS_CACHE_DAYS go; recent unused ones stay.
     stale, recent = cache / "stale.q10.br", cache / "recent.q10.br"
     stale.write_bytes(b"x")
     recent.write_bytes(b"x")
     eight_days_ago = time.time() - 8 * 86400
     os.utime(stale, (eight_days_ago, eight_days_ago))
-    os.utime(cache / f"{key}.q{compress.DEFAULT_BROTLI_QUALITY}.br", (eight_days_ago,) * 2)
+    os.utime(cache / f"{key}.q{quality}.br", (eight_days_ago,) * 2)
     (output / "b.css").write_text("body{color:blue}", encoding="utf-8")
     compress.compress_output(pelican)
     assert (output / "a.html.br").read_bytes() == planted
     assert brotli.decompress((output / "b.css.br").read_bytes()) == b"body{color:blue}"
     assert not stale.exists() and recent.exists()
-    assert (cache / f"{key}.q{compress.DEFAULT_BROTLI_QUALITY}.br").exists()  # used: kept
+    assert (cache / f"{key}.q{quality}.br").exists()  # used: kept
     assert len(list(cache.iterdir())) == 4  # a, old b, new b, recent
