@@ -66,12 +66,16 @@ def site(tmp_path_factory) -> Build:
     return build
 
 
+def copy_content(folder: Path) -> Path:
+    """A writable copy of content/ at `folder`."""
+    shutil.copytree(CONTENT, folder)
+    return folder
+
+
 @pytest.fixture
 def content_copy(tmp_path) -> Path:
     """A writable copy of content/ for tests that break or extend it."""
-    copy = tmp_path / "content"
-    shutil.copytree(CONTENT, copy)
-    return copy
+    return copy_content(tmp_path / "content")
 
 
 @pytest.fixture
