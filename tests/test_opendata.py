@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import run_pelican
 from content_facts import carriers, published_releases
-from hypothesis import given, settings, strategies
+from hypothesis import given, strategies
 from jsonschema import Draft202012Validator
 from referencing import Registry as SchemaRegistry
 from referencing import Resource
@@ -299,7 +299,6 @@ JSON_VALUES = strategies.recursive(
 )
 
 
-@settings(max_examples=200, deadline=None)
 @given(JSON_VALUES)
 def test_the_json_writer_writes_what_json_dumps_writes(document):
     """plugins/opendata.py indents JSON itself, for speed: the same data, the same

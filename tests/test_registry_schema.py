@@ -435,9 +435,7 @@ def test_the_python_parser_reads_the_registry_as_libyaml_does(tmp_path, monkeypa
 
 # -- any input at all ------------------------------------------------------------------
 
-RANDOM = settings(
-    max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+RANDOM = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 KEYS = ["slug", "name", "aliases", "posts", "degrees", "service", "description", "rank", "post"]
 KEYS += ["unit", "from", "<<", "Name", "? x", "- a", ""]
 # Words that YAML 1.1 reads as something other than text, or that mean something to YAML.
