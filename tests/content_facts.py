@@ -83,3 +83,12 @@ def carriers(releases: list[ReleaseFacts], kind: str) -> dict[str, list[ReleaseF
 
 def per_month(releases: list[ReleaseFacts]) -> Counter:
     return Counter((r.date.year, r.date.month) for r in releases)
+
+
+def months_spanned(releases) -> list[datetime.date]:
+    """The first day of every month from the oldest release's to the newest's,
+    counted as months since year 0 (not as the build steps through them)."""
+    ordinals = [r.date.year * 12 + r.date.month - 1 for r in releases]
+    if not ordinals:
+        return []
+    return [datetime.date(n // 12, n % 12 + 1, 1) for n in range(min(ordinals), max(ordinals) + 1)]

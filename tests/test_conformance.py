@@ -21,7 +21,6 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from test_search import serve
 
 NODE_MODULES = ROOT / "node_modules"
 VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -91,12 +90,6 @@ def test_every_page_stylesheet_and_icon_passes_the_nu_html_checker(site, publish
 
 
 # --- axe-core in Chromium -----------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def site_url(site):
-    with serve(site.output) as url:
-        yield url
 
 
 def first(site, pattern: str) -> str:

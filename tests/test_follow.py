@@ -13,8 +13,7 @@ from urllib.parse import parse_qs
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import run_pelican
-from test_search import free_port, serve
+from conftest import free_port, run_pelican
 
 from arsip import websub
 
@@ -84,23 +83,6 @@ def test_published_pages_show_the_public_feed_address(published):
 
 
 # --- the search page follows its one filter ------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def site_url(site):
-    with serve(site.output) as url:
-        yield url
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="id-ID")
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(error))
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors: {errors}"
 
 
 def searched(page, url: str) -> dict:
