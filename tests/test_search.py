@@ -7,15 +7,10 @@ site served over HTTP on 127.0.0.1.
 
 from __future__ import annotations
 
-import functools
 import gzip
 import json
 import shutil
-import socket
-import threading
-from contextlib import contextmanager
 from datetime import date, datetime
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlsplit
 
