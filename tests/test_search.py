@@ -366,33 +366,6 @@ def test_year_filter_and_absolute_links_under_a_subpath(page, larger_site):
     assert page.title().startswith("Optimasi Patroli")
 
 
-def test_a_rebuild_replaces_the_index_whole(content_copy, build_content):
-    first = build_content(content_copy)
-    assert first.returncode == 0, first.stderr
-    stale = first.output / "pagefind" / "fragment" / "stale.pf_fragment"
-    stale.write_bytes(b"old")
-    again = run_pelican(content_copy, first.output)
-    assert again.returncode == 0, again.stderr
-    assert not stale.exists()
-    assert (first.output / "pagefind" / "pagefind.js").is_file()
-
-
-def test_a_failed_indexing_stops_the_build_and_keeps_the_previous_index(
-    content_copy, build_content, monkeypatch
-):
-    first = build_content(content_copy)
-    assert first.returncode == 0, first.stdout + first.stderr
-    index_files = sorted(p.name for p in (first.output / "pagefind").rglob("*"))
-    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(content_copy / "no-such-pagefind"))
-    again = run_pelican(content_copy, first.output)
-    assert again.returncode != 0
-    message = " ".join((again.stdout + again.stderr).split())
-    assert "Pagefind is not installed" in message
-    assert "pip install -r requirements.txt" in message
-    assert sorted(p.name for p in (first.output / "pagefind").rglob("*")) == index_files
-    assert not list(first.output.glob(".pagefind*"))
-
-
 def test_typing_searches_and_keeps_one_history_entry(page, site_url):
     page.goto(f"{site_url}cari/?q=pilkada")
     wait_for_search(page)

@@ -50,6 +50,7 @@ class Step:
     indexed: bool
     index: dict[str, str] = field(default_factory=dict)  # file -> digest
     records: dict[str, dict] = field(default_factory=dict)  # page -> what Pagefind stored
+    leftovers: list[str] = field(default_factory=list)  # Pagefind's staging folders
 
 
 class Rebuilds:
@@ -75,7 +76,7 @@ class Rebuilds:
         self.wrapper.chmod(self.wrapper.stat().st_mode | stat.S_IXUSR)
         self.steps: dict[str, Step] = {}
 
-    def build(self, name: str, **environment) -> Step:
+    def build(self, name: str, fails: bool = False, **environment) -> Step:
         seen = len(self.log.read_text().splitlines())
         with pytest.MonkeyPatch.context() as patch:
             patch.setenv("PAGEFIND_BINARY_PATH", str(self.wrapper))
@@ -85,9 +86,10 @@ class Rebuilds:
             build = run_pelican(
                 self.content, self.output, "pelicanconf.py", "-e", f'CACHE_PATH="{self.cache}"'
             )
-        assert build.returncode == 0, build.stdout + build.stderr
+        assert (build.returncode != 0) == fails, build.stdout + build.stderr
         calls = self.log.read_text().splitlines()[seen:]
         step = self.steps[name] = Step(build, indexed(calls))
+        step.leftovers = [p.name for p in self.output.glob(".pagefind*")]
         if (self.output / "pagefind").exists():
             step.index, step.records = index_files(self.output), indexed_records(build)
         return step
@@ -119,6 +121,9 @@ def rebuilds(tmp_path_factory) -> Rebuilds:
     run.build("index file missing")
     # The same releases, but another version of Pagefind.
     run.build("another pagefind", FAKE_PAGEFIND_VERSION="1.5.3")
+    (run.output / "pagefind" / "fragment" / "stale.pf_fragment").write_bytes(b"old")
+    run.build("stale file in the index")
+    run.build("no pagefind", fails=True, PAGEFIND_BINARY_PATH=str(run.folder / "no-such-pagefind"))
 
     for release in (run.content / "rilis").rglob("*.md"):
         text = release.read_text(encoding="utf-8")
@@ -139,7 +144,7 @@ def test_pagefind_runs_again_only_when_a_release_changed(rebuilds):
     assert steps["release removed"].indexed, "a release was removed, yet Pagefind did not run"
     assert TAWURAN_RELEASE not in steps["release removed"].records
     assert MENTENG_RELEASE in steps["release removed"].records
-    assert not list(rebuilds.output.glob(".pagefind*"))
+    assert all(step.leftovers == [] for step in steps.values())
 
 
 def test_a_touched_index_or_another_pagefind_builds_the_index_again(rebuilds):
@@ -166,8 +171,23 @@ def test_after_an_edit_the_new_word_is_found_stemmed_and_filtered(page, rebuilds
         assert wait_for_search(page).startswith("Tidak ada rilis yang cocok untuk “swafoto”")
 
 
+def test_a_rebuild_replaces_the_index_whole(rebuilds):
+    step = rebuilds.steps["stale file in the index"]
+    assert "fragment/stale.pf_fragment" not in step.index
+    assert "pagefind.js" in step.index
+
+
+def test_a_failed_indexing_stops_the_build_and_keeps_the_previous_index(rebuilds):
+    failed = rebuilds.steps["no pagefind"]
+    message = " ".join((failed.build.stdout + failed.build.stderr).split())
+    assert "Pagefind is not installed" in message
+    assert "pip install -r requirements.txt" in message
+    assert failed.index == rebuilds.steps["stale file in the index"].index
+    assert failed.leftovers == []
+
+
 def test_an_archive_without_published_releases_has_no_index_and_says_so(rebuilds):
-    assert "pagefind.js" in rebuilds.steps["another pagefind"].index  # there was one
+    assert "pagefind.js" in rebuilds.steps["no pagefind"].index  # there was one
     result = rebuilds.steps["no release published"].build
     assert not (rebuilds.output / "pagefind").exists()
     search_page = result.html("cari/")
