@@ -307,13 +307,24 @@ def run_invoke(*args, site_url: str | None, env: dict | None = None):
     )
 
 
+# A draft of EXTENDED_RELEASES, in the published content: a public build leaves no
+# trace of it (tests/test_publish.py), so the site is content/'s byte for byte.
+PUBLISHED_DRAFT = "2024-12-03-draf.md"
+
+
 @pytest.fixture(scope="session")
 def published(tmp_path_factory) -> Published:
-    """content/ published with `invoke publish` to a fresh folder target, with
-    SITEURL set to the address the serving tests give nginx."""
+    """content/ and one draft published with `invoke publish` to a fresh folder
+    target, with SITEURL set to the address the serving tests give nginx."""
     port = free_port()
     target = tmp_path_factory.mktemp("target")
+    content = copy_content(tmp_path_factory.mktemp("published") / "content")
+    (content / "rilis" / PUBLISHED_DRAFT).write_text(
+        EXTENDED_RELEASES[PUBLISHED_DRAFT], encoding="utf-8"
+    )
     site_url = f"http://127.0.0.1:{port}"
-    result = run_invoke("publish", "--target", str(target), site_url=site_url)
+    result = run_invoke(
+        "publish", "--target", str(target), "--content", str(content), site_url=site_url
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     return Published(target, site_url, port, result.stdout)
