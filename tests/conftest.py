@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import functools
 import http.server
 import os
@@ -16,6 +17,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from hypothesis import settings
+
+from arsip.scaffold import new_release
 
 # Property tests try 100 examples each in the suite; `HYPOTHESIS_PROFILE=thorough`
 # tries 2,000 (a test that names its own number keeps it).
@@ -162,6 +165,11 @@ EXTENDED_RELEASES["2025-01-15-draf.md"] = (
 )
 # The statistics page lists this many officers in the extended build.
 EXTENDED_TOP_OFFICERS = 3
+# And a draft as `invoke new` writes it, every field still empty (tests/test_scaffold.py).
+SCAFFOLDED = (
+    "Patroli Malam Tahun Baru di Monas",
+    datetime.datetime(2024, 12, 31, 20, 15, tzinfo=datetime.UTC),
+)
 
 
 @pytest.fixture(scope="session")
@@ -170,6 +178,8 @@ def extended_site(tmp_path_factory) -> Build:
     content = copy_content(tmp_path_factory.mktemp("extended") / "content")
     for name, text in EXTENDED_RELEASES.items():
         (content / "rilis" / name).write_text(text, encoding="utf-8")
+    title, now = SCAFFOLDED
+    new_release(title, content, now=now)
     build = run_pelican(
         content,
         tmp_path_factory.mktemp("extended-out"),
