@@ -191,6 +191,32 @@ def extended_site(tmp_path_factory) -> Build:
     return build
 
 
+# A generated archive (bench/generate.py): long enough for lists to paginate and
+# for releases to share terms. Modules that only read a corpus build share this one.
+CORPUS_RELEASES = 80
+CORPUS_SEED = 3
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory) -> Path:
+    """The content folder of a generated archive: CORPUS_RELEASES releases."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import generate
+
+    folder = tmp_path_factory.mktemp("corpus") / "content"
+    generate.generate(CORPUS_RELEASES, folder, seed=CORPUS_SEED)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def corpus_site(corpus, tmp_path_factory) -> Build:
+    """`corpus` built with the development settings; any error fails it."""
+    output = tmp_path_factory.mktemp("corpus-out")
+    build = run_pelican(corpus, output, "pelicanconf.py", "--fatal", "errors")
+    assert build.returncode == 0, build.stdout + build.stderr
+    return build
+
+
 @pytest.fixture
 def content_copy(tmp_path) -> Path:
     """A writable copy of content/ for tests that break or extend it."""
