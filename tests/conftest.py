@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import functools
 import http.server
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 from hypothesis import settings
 
@@ -86,6 +88,23 @@ def copy_content(folder: Path) -> Path:
     """A writable copy of content/ at `folder`."""
     shutil.copytree(CONTENT, folder)
     return folder
+
+
+def registry_module(c_loader):
+    """A fresh copy of arsip/registry.py, loaded as if PyYAML's libyaml loader
+    (`yaml.CSafeLoader`) were `c_loader`; None: a PyYAML built without libyaml.
+    The registry's own choice of loader stays its own business."""
+    name = f"registry_with_{getattr(c_loader, '__name__', 'no_libyaml')}"
+    spec = importlib.util.spec_from_file_location(name, ROOT / "arsip" / "registry.py")
+    module = importlib.util.module_from_spec(spec)
+    with pytest.MonkeyPatch.context() as patch:
+        if c_loader is None:
+            patch.delattr(yaml, "CSafeLoader", raising=False)
+        else:
+            patch.setattr(yaml, "CSafeLoader", c_loader)
+        patch.setitem(sys.modules, name, module)  # dataclasses look their module up
+        spec.loader.exec_module(module)
+    return module
 
 
 # The real content stretched, for the tests that need more than three releases
