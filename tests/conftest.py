@@ -6,6 +6,7 @@ import datetime
 import functools
 import http.server
 import importlib.util
+import json
 import os
 import shutil
 import subprocess
@@ -55,6 +56,31 @@ class Build:
         return sorted(self.output.rglob("*.html"))
 
 
+# A build given no CACHE_PATH keeps its cache in the session's temporary folder
+# (set by `_cache_folder`), never in the project's cache/: every test's content
+# folder would leave one there.
+CACHE_FOLDER = "ARSIP_TEST_CACHE_PATH"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cache_folder(tmp_path_factory):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(CACHE_FOLDER, str(tmp_path_factory.mktemp("cache")))
+        yield
+
+
+def _with_cache_path(extra) -> list[str]:
+    extra = [str(argument) for argument in extra]
+    folder = os.environ.get(CACHE_FOLDER)
+    if folder is None or any(argument.startswith("CACHE_PATH=") for argument in extra):
+        return extra
+    setting = f"CACHE_PATH={json.dumps(folder)}"
+    if "-e" in extra:  # one -e takes every setting: a second would replace the first
+        extra.insert(extra.index("-e") + 1, setting)
+        return extra
+    return [*extra, "-e", setting]
+
+
 def run_pelican(content: Path, output: Path, settings: str = "pelicanconf.py", *extra) -> Build:
     result = subprocess.run(
         [
@@ -66,7 +92,7 @@ def run_pelican(content: Path, output: Path, settings: str = "pelicanconf.py", *
             str(ROOT / settings),
             "-o",
             str(output),
-            *extra,
+            *_with_cache_path(extra),
         ],
         cwd=ROOT,
         capture_output=True,
