@@ -11,13 +11,10 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import CONTENT, ROOT, run_pelican
+from conftest import CONTENT, run_pelican
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 from markdown import Markdown
-from pelican import Pelican
-from pelican.readers import Readers
-from pelican.settings import read_settings
 
 from arsip.content import metadata_list, parse_release
 from arsip.registry import Registry, UnknownName, normalize
@@ -54,14 +51,6 @@ list_item = (
     .map(str.strip)
     .filter(bool)
 )
-
-
-@pytest.fixture(scope="module")
-def readers():
-    """Pelican's readers with the archive's settings and plugins (sanitize included)."""
-    pelican_settings = read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(CONTENT)})
-    Pelican(pelican_settings)  # connects the plugins' signal receivers
-    return Readers(pelican_settings)
 
 
 # -- metadata ------------------------------------------------------------------
