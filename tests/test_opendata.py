@@ -142,7 +142,7 @@ def test_the_schema_is_published_with_the_data(site):
     )
 
 
-# The extended build (tests/conftest.py: EXTENDED_RELEASES) holds a release full
+# The extended build (tests/conftest.py: EXTENDED) holds a release full
 # of CSV-special characters, one of formulas, and drafts.
 
 

@@ -17,9 +17,10 @@ from pathlib import Path
 import brotli
 import pytest
 from bs4 import BeautifulSoup
-from conftest import CONTENT, EXTENDED_RELEASES, PUBLISHED_DRAFT, ROOT, run_invoke
+from conftest import CONTENT, PUBLISHED_DRAFT, ROOT, run_invoke
 
 from arsip import publish as deploy
+from arsip.content import read_release
 
 RELEASE = "rilis/2024/11/ngopi-kamtibmas-polsek-menteng-jelang-pilkada-serentak/"
 SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -281,7 +282,7 @@ def test_paginated_pages_pass_the_check(stretched):
 def test_drafts_are_not_published(extended_site, published):
     """`published` holds a draft (tests/conftest.py: PUBLISHED_DRAFT), which the
     development build shows."""
-    slug = re.search(r"^Slug: (.+)$", EXTENDED_RELEASES[PUBLISHED_DRAFT], re.M)[1]
+    slug = read_release(PUBLISHED_DRAFT).metadata["slug"]
     assert (extended_site.output / "draf" / slug / "index.html").is_file()  # the draft is real
     assert not (published.live / "draf").exists()
     assert slug not in (published.live / "sitemap.xml").read_text(encoding="utf-8")

@@ -20,7 +20,7 @@ from plugins.archive_statistics import month_chart
 @pytest.fixture(params=["real", "extended"])
 def archive(request, site, extended_site):
     """Each check runs on the real archive and on the extended one
-    (tests/conftest.py: EXTENDED_RELEASES, a draft in an empty January)."""
+    (tests/conftest.py: EXTENDED, a draft in an empty January)."""
     if request.param == "real":
         return CONTENT, site, 10
     return extended_site.content, extended_site, EXTENDED_TOP_OFFICERS
