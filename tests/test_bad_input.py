@@ -1,17 +1,21 @@
 """Every kind of bad input gets a located decision: see docs/errors.md for each case.
 
-Most cases run the checker in-process (arsip.rules.check_content, what both
-`invoke check` and the build run); the cases marked `built` also build the
-folder with `pelican` and compare its verdict with the checker's, line for line.
+Each case is run through the checker in-process (arsip.rules.check_content, what
+both `invoke check` and the build run), and built with `pelican`: the readable
+cases together in one build that must succeed, the bad ones together in one
+build whose verdict must be the checker's, line for line.
 """
 # ruff: noqa: E501  (expected messages are compared whole)
 
 from __future__ import annotations
 
+import re
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import Build, copy_content, run_pelican
 
 from arsip.rules import check_content
 from arsip.settings import load
@@ -65,33 +69,59 @@ def assert_fails_like_check(build_content, content: Path) -> list[str]:
     return expected
 
 
-def test_good_release_builds(content_copy, releases, build_content):
-    (releases / "patroli.md").write_text(release_text(), encoding="utf-8")
-    assert errors_of(content_copy) == []
-    build = build_content(content_copy)
+# Header forms Python-Markdown reads as a header: each file is the good release,
+# under its own slug, written another way.
+HEADER_FORMS = {
+    "plain": lambda text: text,
+    "fence": lambda text: "---\n" + text.replace("\n\n", "\n---\n", 1),  # a YAML-style fence
+    "bom": lambda text: "\ufeff" + text,  # a byte-order mark
+    "crlf": lambda text: text.replace("\n", "\r\n"),  # Windows line ends
+    "tab-continuation": lambda text: text.replace(" berpatroli", "\n\tberpatroli", 1),
+    "space-continuation": lambda text: text.replace(" berpatroli", "\n    berpatroli", 1),
+}
+DEBRIS = {
+    ".patroli.md.swp": b"\x00\xff",
+    ".DS_Store": b"\x00",
+    "patroli.md~": release_text().encode(),
+}
+
+
+@pytest.fixture(scope="module")
+def readable(tmp_path_factory):
+    """(releases folder, build) of content/ plus the good release in every header
+    form and editors' debris beside it: all of it must build, in one build."""
+    content = copy_content(tmp_path_factory.mktemp("readable") / "content")
+    releases = content / "rilis" / "2024"
+    for form, write in HEADER_FORMS.items():
+        text = write(release_text(Slug=f"patroli-{form}"))
+        (releases / f"patroli-{form}.md").write_bytes(text.encode("utf-8"))
+    for name, data in DEBRIS.items():
+        (releases / name).write_bytes(data)
+    assert errors_of(content) == []
+    build = run_pelican(content, tmp_path_factory.mktemp("readable-out"))
     assert build.returncode == 0, build.stdout + build.stderr
-    assert (build.output / "rilis/2024/11/patroli-malam-polsek-menteng/index.html").is_file()
+    return releases, build
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "---\n" + release_text().replace("\n\n", "\n---\n", 1),  # a YAML-style fence
-        "\ufeff" + release_text(),  # a byte-order mark
-        release_text().replace("\n", "\r\n"),  # Windows line ends
-        release_text(Summary="Polsek Menteng\n\tberpatroli malam."),  # a tab continuation
-        release_text(Summary="Polsek Menteng\n    berpatroli malam."),
-    ],
-    ids=["fence", "bom", "crlf", "tab-continuation", "space-continuation"],
-)
-def test_what_markdown_reads_as_a_header_is_a_header(content_copy, releases, build_content, text):
-    (releases / "patroli.md").write_bytes(text.encode("utf-8"))
-    assert errors_of(content_copy) == []
-    build = build_content(content_copy)
-    assert build.returncode == 0, build.stderr
-    page = build.html("rilis/2024/11/patroli-malam-polsek-menteng/")
+@pytest.mark.parametrize("form", HEADER_FORMS)
+def test_what_markdown_reads_as_a_header_is_a_header(readable, form):
+    _, build = readable
+    page = build.html(f"rilis/2024/11/patroli-{form}/")
     assert page.find("h1").get_text(" ", strip=True).replace("\xa0", " ") == GOOD_HEADER["Title"]
-    assert "berpatroli malam" in build.html("").get_text(" ").replace("\xa0", " ")
+    # The summary, continuation lines joined, on the release's card on the home page.
+    link = build.html("").find("a", href=lambda href: href.endswith(f"/patroli-{form}/"))
+    summary = link.find_parent("article").select_one(".release-card__summary")
+    assert summary.get_text(" ", strip=True).replace("\xa0", " ") == GOOD_HEADER["Summary"]
+
+
+def test_editors_debris_is_skipped_with_a_note(readable):
+    releases, build = readable
+    found = lines_of(releases.parent.parent)
+    for name in DEBRIS:
+        note = f"{releases / name}:1: note: skipped: an editor's or the system's file"
+        assert note in found
+        assert note in build.stderr.splitlines()
+    assert not list(build.output.rglob("*patroli.md*"))
 
 
 CASES = {
@@ -222,19 +252,70 @@ CASES = {
     ),
     "image": ("foto.jpg", "\xff\xd8", [":1: error: not a release (only .md files are read here)"]),
 }
-BUILT = {"line without colon", "field twice", "save_as", "hidden file", "far future"}
+
+
+def case_path(releases: Path, case: str) -> Path:
+    """Each case in a folder of its own, so that their files never meet."""
+    return releases / re.sub(r"[^a-z]+", "-", case) / CASES[case][0]
+
+
+@dataclass
+class Broken:
+    releases: Path
+    found: list[str]  # what the checker says, every level
+    errors: list[str]  # the checker's errors
+    build: Build
+    seconds: float  # how long the build took
+
+
+@pytest.fixture(scope="module")
+def broken(tmp_path_factory) -> Broken:
+    """content/ with every case of CASES at once (each under a slug of its own), a
+    release in Latin-1, a 5 MB release and a page Pelican cannot read: one build,
+    which must fail like the checker, with each of their lines."""
+    content = copy_content(tmp_path_factory.mktemp("broken") / "content")
+    releases = content / "rilis" / "2024"
+    for case, (_, text, _) in CASES.items():
+        path = case_path(releases, case)
+        path.parent.mkdir()
+        slug = f"Slug: {GOOD_HEADER['Slug']}\n"
+        path.write_text(text.replace(slug, f"Slug: {path.parent.name}\n"), encoding="utf-8")
+    latin1 = release_text(Slug="latin1", body="Paragraf satu.\n\nCaf\u00e9 Menteng.")
+    (releases / "latin1.md").write_bytes(latin1.encode("latin-1"))
+    paragraph = "Kalimat panjang tentang patroli di wilayah Menteng. " * 20 + "\n\n"
+    huge = release_text(Slug="besar", body=paragraph * 5000)
+    (releases / "besar.md").write_text(huge, encoding="utf-8")
+    (content / "pages" / "rusak.md").write_bytes(b"Title: Caf\xe9\n\nIsi.\n")
+    found = lines_of(content)
+    started = time.monotonic()
+    build = run_pelican(content, tmp_path_factory.mktemp("broken-out"))
+    seconds = time.monotonic() - started
+    return Broken(releases, found, [line for line in found if ": error: " in line], build, seconds)
+
+
+def test_the_build_fails_before_writing_with_exactly_the_checkers_errors(broken):
+    build = broken.build
+    assert build.returncode == 1, build.stdout + build.stderr
+    assert not (build.output / "index.html").exists()
+    assert "Traceback" not in build.stderr
+    assert built_verdict(build) == broken.errors
 
 
 @pytest.mark.parametrize("case", CASES, ids=CASES)
-def test_bad_release_is_located(content_copy, releases, build_content, case):
-    name, text, expected = CASES[case]
-    path = releases / name
-    path.write_text(text, encoding="utf-8")
-    found = lines_of(content_copy)
-    for fragment in expected:
-        assert any(line.startswith(f"{path}{fragment}") for line in found), (fragment, found)
-    if case in BUILT:
-        assert_fails_like_check(build_content, content_copy)
+def test_bad_release_is_located(broken, case):
+    path = case_path(broken.releases, case)
+    built = built_verdict(broken.build)
+    for fragment in CASES[case][2]:
+        assert any(line.startswith(f"{path}{fragment}") for line in broken.found), fragment
+        assert any(line.startswith(f"{path}{fragment}") for line in built), fragment
+
+
+def test_every_problem_is_listed_at_once(broken):
+    named = {line.split(":", 1)[0] for line in built_verdict(broken.build)}
+    expected = {str(case_path(broken.releases, case)) for case in CASES}
+    expected |= {str(broken.releases / name) for name in ("latin1.md", "besar.md")}
+    expected.add(str(broken.releases.parent.parent / "pages" / "rusak.md"))
+    assert named == expected
 
 
 def test_duplicate_slug_names_both_files(content_copy, releases):
@@ -247,40 +328,24 @@ def test_duplicate_slug_names_both_files(content_copy, releases):
     )
 
 
-def test_editors_debris_is_skipped_with_a_note(content_copy, releases, build_content):
-    (releases / ".patroli.md.swp").write_bytes(b"\x00\xff")
-    (releases / ".DS_Store").write_bytes(b"\x00")
-    (releases / "patroli.md~").write_text(release_text(), encoding="utf-8")
-    found = lines_of(content_copy)
-    assert (
-        f"{releases / '.patroli.md.swp'}:1: note: skipped: an editor's or the system's file"
-        in found
-    )
-    assert f"{releases / 'patroli.md~'}:1: note: skipped: an editor's or the system's file" in found
-    assert errors_of(content_copy) == []
-    build = build_content(content_copy)
-    assert build.returncode == 0, build.stderr
-    assert f"{releases / '.DS_Store'}:1: note: skipped" in build.stderr
-
-
-def test_invalid_utf8(content_copy, releases):
-    data = release_text(body="Paragraf satu.\n\nCaf\u00e9 Menteng.").encode("utf-8")
-    (releases / "patroli.md").write_bytes(data.replace("é".encode(), b"\xe9"))
+def test_invalid_utf8(broken):
     assert any(
-        line.startswith(f"{releases / 'patroli.md'}:12: error: not valid UTF-8 (byte 0xe9")
-        for line in lines_of(content_copy)
+        line.startswith(f"{broken.releases / 'latin1.md'}:12: error: not valid UTF-8 (byte 0xe9")
+        for line in built_verdict(broken.build)
     )
 
 
-def test_huge_release_stops_before_reading(content_copy, releases, build_content):
-    paragraph = "Kalimat panjang tentang patroli di wilayah Menteng. " * 20 + "\n\n"
-    (releases / "besar.md").write_text(release_text(body=paragraph * 5000), encoding="utf-8")
-    started = time.monotonic()
-    errors = assert_fails_like_check(build_content, content_copy)
-    assert errors == [
-        f"{releases / 'besar.md'}:1: error: file is 5.2 MB, more than the 1 MB a file may have: remove embedded images or pasted page source"
+def test_huge_release_stops_before_reading(broken):
+    huge = str(broken.releases / "besar.md")
+    assert [line for line in built_verdict(broken.build) if line.startswith(huge)] == [
+        f"{huge}:1: error: file is 5.2 MB, more than the 1 MB a file may have: remove embedded images or pasted page source"
     ]
-    assert time.monotonic() - started < 8  # Markdown alone takes about 10 s on this file
+    assert broken.seconds < 8  # Markdown alone takes about 10 s on this file
+
+
+def test_a_page_pelican_cannot_read_is_located(broken):
+    page = broken.releases.parent.parent / "pages" / "rusak.md"
+    assert f"{page}:1: error: not valid UTF-8" in "\n".join(built_verdict(broken.build))
 
 
 def test_malformed_registry_yaml(content_copy, build_content):
@@ -326,19 +391,3 @@ def test_a_page_cannot_replace_a_section(content_copy):
     found = lines_of(content_copy)
     assert f'{page}:2: error: slug "satuan" is a section of the archive: choose another' in found
     assert f"{page}:3: error: index.html is the home page: choose another name" in found
-
-
-def test_every_problem_is_listed_at_once(content_copy, releases, build_content):
-    (releases / "a.md").write_text(release_text(Date="kemarin", Slug="a"), encoding="utf-8")
-    (releases / "b.md").write_text("", encoding="utf-8")
-    errors = assert_fails_like_check(build_content, content_copy)
-    assert any(line.startswith(f"{releases / 'a.md'}:2: error: date") for line in errors)
-    assert (
-        f"{releases / 'b.md'}:1: error: empty file: write the release or delete the file" in errors
-    )
-
-
-def test_a_page_pelican_cannot_read_is_located(content_copy, build_content):
-    (content_copy / "pages" / "rusak.md").write_bytes(b"Title: Caf\xe9\n\nIsi.\n")
-    errors = assert_fails_like_check(build_content, content_copy)
-    assert errors[0].startswith(f"{content_copy / 'pages' / 'rusak.md'}:1: error: not valid UTF-8")

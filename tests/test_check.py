@@ -112,8 +112,7 @@ def test_mistakes_are_reported_with_file_line_and_message(content_copy):
             NGOPI,
             bayu_line,
             "warning",
-            'officer "Bayu Marfiando" is named in the text but not '
-            "in `Officers:`",
+            'officer "Bayu Marfiando" is named in the text but not in `Officers:`',
         ),
         (COOLING, 2, "error", date_error),
         (COOLING, link_line, "warning", gambir),

@@ -21,7 +21,6 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from test_search import serve
 
 NODE_MODULES = ROOT / "node_modules"
 VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -93,12 +92,6 @@ def test_every_page_stylesheet_and_icon_passes_the_nu_html_checker(site, publish
 # --- axe-core in Chromium -----------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def site_url(site):
-    with serve(site.output) as url:
-        yield url
-
-
 def first(site, pattern: str) -> str:
     """The site path of the first page matching `pattern`: "satuan/x/"."""
     page = sorted(site.output.glob(pattern))[0]
@@ -151,14 +144,16 @@ def axe_context(browser):
     context.close()
 
 
-def axe_violations(context, url: str) -> tuple[list[str], list[str]]:
-    """axe's violations on the page at `url`, and the errors loading it caused."""
-    page = context.new_page()
-    problems = []
-    page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
-    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-    page.on("response", lambda r: r.status >= 400 and problems.append(f"{r.status}: {r.url}"))
-    try:
+class AxeCheck:
+    """axe started on the page at `url`; `result()` waits for its verdict. Pages
+    are opened one after another while earlier ones are still being checked."""
+
+    def __init__(self, context, url: str):
+        self.page = page = context.new_page()
+        self.problems = problems = []  # what loading the page caused
+        page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
+        page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+        page.on("response", lambda r: r.status >= 400 and problems.append(f"{r.status}: {r.url}"))
         page.goto(url, wait_until="load")
         if "/cari/" in url:  # wait for the search to answer
             page.wait_for_function(
@@ -166,15 +161,29 @@ def axe_violations(context, url: str) -> tuple[list[str], list[str]]:
                 " return s && s !== 'Mencari…'; }"
             )
         page.add_script_tag(path=str(installed(AXE)))
-        result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
-    finally:
-        page.close()
-    violations = [
-        f"{v['id']} ({v['impact']}): {v['help']}: "
-        + ", ".join(" ".join(node["target"]) for node in v["nodes"][:5])
-        for v in result["violations"]
-    ]
-    return violations, problems
+        page.evaluate("() => { window.axeRun = axe.run(document, {resultTypes: ['violations']}); }")
+
+    def result(self) -> tuple[list[str], list[str]]:
+        """axe's violations on the page, and the errors loading it caused."""
+        try:
+            result = self.page.evaluate("() => window.axeRun")
+        finally:
+            self.page.close()
+        violations = [
+            f"{v['id']} ({v['impact']}): {v['help']}: "
+            + ", ".join(" ".join(node["target"]) for node in v["nodes"][:5])
+            for v in result["violations"]
+        ]
+        return violations, self.problems
+
+
+@pytest.fixture(scope="module")
+def axe_results(site, site_url, axe_context) -> dict[str, tuple[list[str], list[str]]]:
+    """Every page of PAGE_NAMES checked by axe, the checks running side by side."""
+    checks = {
+        name: AxeCheck(axe_context, f"{site_url}{path}") for name, path in pages(site).items()
+    }
+    return {name: check.result() for name, check in checks.items()}
 
 
 def test_every_kind_of_page_is_checked(site):
@@ -182,8 +191,8 @@ def test_every_kind_of_page_is_checked(site):
 
 
 @pytest.mark.parametrize("name", PAGE_NAMES)
-def test_axe_finds_no_violation(site, site_url, axe_context, name):
+def test_axe_finds_no_violation(site, axe_results, name):
     path = pages(site)[name]
-    violations, problems = axe_violations(axe_context, f"{site_url}{path}")
+    violations, problems = axe_results[name]
     assert violations == [], f"{path}:\n" + "\n".join(violations)
     assert problems == [], path

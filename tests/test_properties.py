@@ -7,18 +7,14 @@ from __future__ import annotations
 
 import re
 import shutil
-import tempfile
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import CONTENT, ROOT, run_pelican
-from hypothesis import HealthCheck, assume, given, settings
+from conftest import CONTENT, run_pelican
+from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 from markdown import Markdown
-from pelican import Pelican
-from pelican.readers import Readers
-from pelican.settings import read_settings
 
 from arsip.content import metadata_list, parse_release
 from arsip.registry import Registry, UnknownName, normalize
@@ -26,9 +22,8 @@ from arsip.rules import check_content
 from arsip.settings import load
 from plugins.sanitize import ALLOWED_TAGS, clean_html
 
-EXAMPLES = settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+# As many examples as the profile says (tests/conftest.py).
+EXAMPLES = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 REGISTRY = Registry.load(CONTENT)
 SETTINGS = load()
@@ -56,14 +51,6 @@ list_item = (
     .map(str.strip)
     .filter(bool)
 )
-
-
-@pytest.fixture(scope="module")
-def readers():
-    """Pelican's readers with the archive's settings and plugins (sanitize included)."""
-    pelican_settings = read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(CONTENT)})
-    Pelican(pelican_settings)  # connects the plugins' signal receivers
-    return Readers(pelican_settings)
 
 
 # -- metadata ------------------------------------------------------------------
@@ -150,54 +137,89 @@ encoding = st.sampled_from(["utf-8", "utf-8", "utf-16", "latin-1"])
 names = st.sampled_from(["rilis.md", "rilis.MD", "rilis.markdown", ".rilis.md", "rilis.txt"])
 
 
-def malformed_file(draw) -> tuple[str, bytes]:
-    text = GOOD
+def malformed_file(draw, number: int = 0) -> tuple[str, bytes]:
+    text = GOOD.replace("patroli-malam", f"patroli-malam-{number}")  # a slug of its own
     for change in draw(st.lists(damage, max_size=3)):
         text = change(text)
     return draw(names), text.encode(draw(encoding), errors="replace")
 
 
-def content_with(folder: Path, name: str, payload: bytes) -> Path:
-    """A content folder holding the real registry and one file under rilis/."""
+def bare_content(folder: Path) -> Path:
+    """A content folder holding the real registry and no release."""
     content = folder / "content"
     (content / "rilis").mkdir(parents=True)
     shutil.copytree(CONTENT / "registry", content / "registry")
-    (content / "rilis" / name).write_bytes(payload)
     return content
+
+
+@pytest.fixture(scope="module")
+def bare(tmp_path_factory) -> Path:
+    """One bare content folder: each example writes its own releases into it."""
+    return bare_content(tmp_path_factory.mktemp("bare"))
+
+
+def holding(content: Path, files: list[tuple[str, bytes]]) -> list[Path]:
+    """`content` with `files` as its only releases, each in a folder of its own."""
+    shutil.rmtree(content / "rilis")
+    paths = []
+    for number, (name, payload) in enumerate(files):
+        path = content / "rilis" / str(number) / name
+        path.parent.mkdir(parents=True)
+        path.write_bytes(payload)
+        paths.append(path)
+    return paths
 
 
 @EXAMPLES
 @given(data=st.data())
-def test_any_file_gets_located_one_line_findings(data):
+def test_any_file_gets_located_one_line_findings(bare, data):
     name, payload = malformed_file(data.draw)
-    with tempfile.TemporaryDirectory() as folder:
-        problems = check_content(content_with(Path(folder), name, payload), SETTINGS)
+    holding(bare, [(name, payload)])
+    problems = check_content(bare, SETTINGS)
     line_count = max(1, payload.count(b"\n") + payload.count(b"\r") + 1)
     for problem in problems:
         assert 1 <= problem.line <= line_count, problem
         assert re.fullmatch(r"[^\n]+:\d+: (error|warning|note): [^\n]+", str(problem)), problem
 
 
-@settings(max_examples=12, deadline=None)
+# Each example builds twice (the files the checker passes, then those it fails):
+# 3 examples of 10 files try more files than 12 builds of one did.
+BUILT_FILES = 10
+
+
+@settings(max_examples=3, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
-def test_the_build_gives_the_checkers_verdict(data):
-    """Built with `pelican`: fails with exactly the checker's errors, or publishes the release."""
-    name, payload = malformed_file(data.draw)
-    with tempfile.TemporaryDirectory() as folder:
-        content = content_with(Path(folder), name, payload)
+def test_the_build_gives_the_checkers_verdict(tmp_path_factory, data):
+    """Built with `pelican`: the files with an error fail the build with exactly the
+    checker's errors; the others build, and each published one gets its page."""
+    files = [malformed_file(data.draw, number) for number in range(BUILT_FILES)]
+    folder = tmp_path_factory.mktemp("verdict")
+    passed, failed = bare_content(folder / "passed"), bare_content(folder / "failed")
+    paths = holding(passed, files)
+    with_errors = {p.path for p in check_content(passed, SETTINGS) if p.level == "error"}
+    for path in paths:
+        if path in with_errors:
+            path.parent.rename(failed / "rilis" / path.parent.name)
+    for content in (passed, failed):
         errors = [str(p) for p in check_content(content, SETTINGS) if p.level == "error"]
-        build = run_pelican(content, Path(folder) / "output")
+        if not any((content / "rilis").iterdir()):
+            continue
+        event(f"built the files that {content.parent.name}")
+        output = content.parent / "output"
+        build = run_pelican(content, output)
         printed = [line for line in build.stderr.splitlines() if ": error: " in line]
         assert "Traceback" not in build.stderr
-        if errors:
-            assert build.returncode == 1 and printed == errors, build.stderr
-            assert not (Path(folder) / "output").exists()
-        else:
-            assert build.returncode == 0, build.stderr
-            release = parse_release(name, payload.decode("utf-8"))
-            if release.metadata["status"] == "published":
-                page = Path(folder) / "output/rilis/2024/11" / release.metadata["slug"]
-                assert (page / "index.html").is_file()
+        if content == failed:
+            assert errors and build.returncode == 1 and printed == errors, build.stderr
+            assert not output.exists()
+            continue
+        assert errors == [] and build.returncode == 0, build.stderr
+        for path in (content / "rilis").rglob("*"):
+            if path.is_file():
+                release = parse_release(path.name, path.read_bytes().decode("utf-8"))
+                if release.metadata["status"] == "published":
+                    page = output / "rilis/2024/11" / release.metadata["slug"]
+                    assert (page / "index.html").is_file(), path
 
 
 # -- registry --------------------------------------------------------------------

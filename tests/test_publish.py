@@ -17,9 +17,10 @@ from pathlib import Path
 import brotli
 import pytest
 from bs4 import BeautifulSoup
-from conftest import CONTENT, ROOT, run_invoke, run_pelican
+from conftest import CONTENT, PUBLISHED_DRAFT, ROOT, run_invoke
 
 from arsip import publish as deploy
+from arsip.content import read_release
 from arsip.settings import with_defaults
 
 RELEASE = "rilis/2024/11/ngopi-kamtibmas-polsek-menteng-jelang-pilkada-serentak/"
@@ -108,15 +109,32 @@ def test_release_page_describes_itself_as_a_news_article(published):
     assert soup.find("meta", property="og:type")["content"] == "article"
 
 
-def test_json_ld_escapes_what_could_end_the_script(content_copy, tmp_path):
+@pytest.fixture(scope="module")
+def stretched(tmp_path_factory) -> Path:
+    """The live folder of content/ published with a title holding "<" and 12 more
+    releases (the home page gets a second page), to a target of its own."""
+    content = tmp_path_factory.mktemp("stretched") / "content"
+    shutil.copytree(CONTENT, content)
+    release = next((content / "rilis").rglob("*ngopi*.md"))
+    text = release.read_text(encoding="utf-8")
+    for day in range(10, 22):
+        release.with_name(f"2024-10-{day}-uji.md").write_text(
+            text.replace("Date: 2024-11-08", f"Date: 2024-10-{day}").replace(
+                "Slug: ngopi-kamtibmas", f"Slug: uji-{day}-ngopi-kamtibmas"
+            ),
+            encoding="utf-8",
+        )
+    release.write_text(text.replace("Title: Ngopi", "Title: Warga <3 Ngopi", 1), encoding="utf-8")
+    target = tmp_path_factory.mktemp("stretched-target")
+    result = _publish_copy(content, target)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return (target / "current").resolve()
+
+
+def test_json_ld_escapes_what_could_end_the_script(stretched):
     # "<" in a title is text; in JSON-LD it is written \u003c, so no title can
     # contain "</script>" or "<!--" for the browser's HTML parser.
-    release = next((content_copy / "rilis").rglob("*ngopi*.md"))
-    text = release.read_text(encoding="utf-8")
-    release.write_text(text.replace("Title: Ngopi", "Title: Warga <3 Ngopi", 1), encoding="utf-8")
-    result = _publish_copy(content_copy, tmp_path / "target")
-    assert result.returncode == 0, result.stdout + result.stderr
-    page = (tmp_path / "target" / "current" / RELEASE / "index.html").read_text(encoding="utf-8")
+    page = (stretched / RELEASE / "index.html").read_text(encoding="utf-8")
     block = BeautifulSoup(page, "html.parser").find("script", type="application/ld+json")
     assert "<" not in block.string
     assert '"Warga \\u003c3 Ngopi' in block.string
@@ -252,39 +270,27 @@ def test_a_failed_build_leaves_the_live_site_untouched(published, content_copy, 
     assert not list((target / "releases").glob(".*"))
 
 
-def test_paginated_pages_pass_the_check(content_copy, tmp_path):
-    release = next((content_copy / "rilis").rglob("*ngopi*.md"))
-    text = release.read_text(encoding="utf-8")
-    for day in range(10, 22):  # 12 more releases: the home page gets a second page
-        release.with_name(f"2024-10-{day}-uji.md").write_text(
-            text.replace("Date: 2024-11-08", f"Date: 2024-10-{day}").replace(
-                "Slug: ngopi-kamtibmas", f"Slug: uji-{day}-ngopi-kamtibmas"
-            ),
-            encoding="utf-8",
-        )
-    result = _publish_copy(content_copy, tmp_path / "target")
-    assert result.returncode == 0, result.stdout + result.stderr
-    live = (tmp_path / "target" / "current").resolve()
-    assert html(live, "").find("a", rel="next")["href"] == "https://arsip.example.id/halaman/2/"
-    assert html(live, "halaman/2/").find("a", rel="prev")["href"] == "https://arsip.example.id/"
-
-
-def test_drafts_are_not_published(content_copy, tmp_path):
-    release = next((content_copy / "rilis").rglob("*ngopi*.md"))
-    draft = release.with_name("2024-11-30-draf-uji.md")
-    draft.write_text(
-        release.read_text(encoding="utf-8")
-        .replace("Slug: ngopi-kamtibmas", "Slug: draf-uji-ngopi")
-        .replace("Status: published", "Status: draft"),
-        encoding="utf-8",
+def test_paginated_pages_pass_the_check(stretched):
+    # (The publish of `stretched` ran the check.)
+    assert (
+        html(stretched, "").find("a", rel="next")["href"] == "https://arsip.example.id/halaman/2/"
     )
-    dev = run_pelican(content_copy, tmp_path / "dev")
-    assert dev.returncode == 0 and (tmp_path / "dev" / "draf").is_dir()  # the draft is real
-    result = _publish_copy(content_copy, tmp_path / "target")
-    assert result.returncode == 0, result.stdout + result.stderr
-    live = (tmp_path / "target" / "current").resolve()
-    assert not (live / "draf").exists()
-    assert "draf-uji" not in (live / "sitemap.xml").read_text(encoding="utf-8")
+    assert (
+        html(stretched, "halaman/2/").find("a", rel="prev")["href"] == "https://arsip.example.id/"
+    )
+
+
+def test_drafts_are_not_published(extended_site, published):
+    """`published` holds a draft (tests/conftest.py: PUBLISHED_DRAFT), which the
+    development build shows."""
+    slug = read_release(PUBLISHED_DRAFT).metadata["slug"]
+    assert (extended_site.output / "draf" / slug / "index.html").is_file()  # the draft is real
+    assert not (published.live / "draf").exists()
+    assert slug not in (published.live / "sitemap.xml").read_text(encoding="utf-8")
+    named = [
+        p for p in published.live.rglob("*") if p.is_file() and slug.encode() in p.read_bytes()
+    ]
+    assert named == []
 
 
 def test_dry_run_lists_changes_and_deploys_nothing(published, content_copy, tmp_path):
@@ -304,7 +310,8 @@ def test_dry_run_lists_changes_and_deploys_nothing(published, content_copy, tmp_
         site_url=published.site_url,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    # Exactly the edited page changed: builds are byte-identical, search index included.
+    # Exactly the edited page changed: builds are byte-identical, search index
+    # included, and the live site's draft left no trace.
     assert listed(result.stdout, "~") == {
         "tentang/index.html",
         "tentang/index.html.gz",

@@ -7,20 +7,15 @@ site served over HTTP on 127.0.0.1.
 
 from __future__ import annotations
 
-import functools
 import gzip
 import json
 import shutil
-import socket
-import threading
-from contextlib import contextmanager
 from datetime import date, datetime
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
-from conftest import CONTENT, run_pelican
+from conftest import CONTENT, free_port, run_pelican, serve
 
 from arsip.kinds import TAXONOMY_FIELDS
 from arsip.registry import KINDS
@@ -31,49 +26,6 @@ RESULT_LINKS = "#hasil-cari li h2 a"
 
 
 # --- serving and browsing ----------------------------------------------------
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
-
-
-@contextmanager
-def serve(folder: Path, port: int = 0):
-    """Serve `folder` over HTTP on 127.0.0.1; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-def site_url(site):
-    with serve(site.output) as url:
-        yield url
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="id-ID")
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(error))
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors: {errors}"
 
 
 def wait_for_search(page):
@@ -412,33 +364,6 @@ def test_year_filter_and_absolute_links_under_a_subpath(page, larger_site):
         page.locator(RESULT_LINKS).first.click()
     assert page.url.startswith(f"{base}rilis/2024/11/optimasi-patroli")
     assert page.title().startswith("Optimasi Patroli")
-
-
-def test_a_rebuild_replaces_the_index_whole(content_copy, build_content):
-    first = build_content(content_copy)
-    assert first.returncode == 0, first.stderr
-    stale = first.output / "pagefind" / "fragment" / "stale.pf_fragment"
-    stale.write_bytes(b"old")
-    again = run_pelican(content_copy, first.output)
-    assert again.returncode == 0, again.stderr
-    assert not stale.exists()
-    assert (first.output / "pagefind" / "pagefind.js").is_file()
-
-
-def test_a_failed_indexing_stops_the_build_and_keeps_the_previous_index(
-    content_copy, build_content, monkeypatch
-):
-    first = build_content(content_copy)
-    assert first.returncode == 0, first.stdout + first.stderr
-    index_files = sorted(p.name for p in (first.output / "pagefind").rglob("*"))
-    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(content_copy / "no-such-pagefind"))
-    again = run_pelican(content_copy, first.output)
-    assert again.returncode != 0
-    message = " ".join((again.stdout + again.stderr).split())
-    assert "Pagefind is not installed" in message
-    assert "pip install -r requirements.txt" in message
-    assert sorted(p.name for p in (first.output / "pagefind").rglob("*")) == index_files
-    assert not list(first.output.glob(".pagefind*"))
 
 
 def test_typing_searches_and_keeps_one_history_entry(page, site_url):

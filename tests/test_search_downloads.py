@@ -4,15 +4,12 @@ too. Real Chromium against the real site."""
 
 from __future__ import annotations
 
-from test_search import page, site_url, wait_for_search  # noqa: F401
+from test_search import wait_for_search
 
 MENTENG_OPTION = '#saring-satuan option[value="polsek-menteng"]'
 
 
-def test_a_first_search_fetches_filter_counts_only_when_the_filters_are_used(
-    page,  # noqa: F811
-    site_url,  # noqa: F811
-):
+def test_a_first_search_fetches_filter_counts_only_when_the_filters_are_used(page, site_url):
     page.set_viewport_size({"width": 1280, "height": 800})
     fetched = []
     page.on("request", lambda request: fetched.append(request.url))

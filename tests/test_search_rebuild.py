@@ -2,19 +2,24 @@
 
 Pagefind is started through a wrapper (PAGEFIND_BINARY_PATH) that logs each
 call and then runs the real binary, so the tests see whether the index was
-built again; a browser test then searches the rebuilt index in Chromium.
+built again; a browser test then searches the rebuilt index in Chromium. The
+builds are one sequence of edits on one output and cache (the `rebuilds`
+fixture); each test reads what the steps it is about did.
 """
 
 from __future__ import annotations
 
 import hashlib
 import shlex
+import shutil
 import stat
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
-from conftest import Build, run_pelican
+from conftest import Build, copy_content, run_pelican, serve
 from pagefind_bin import get_executable
-from test_search import indexed_records, page, result_paths, serve, wait_for_search  # noqa: F401
+from test_search import indexed_records, result_paths, wait_for_search
 
 MENTENG_SOURCE = "rilis/2024/2024-11-08-ngopi-kamtibmas-polsek-menteng.md"
 MENTENG_RELEASE = "rilis/2024/11/ngopi-kamtibmas-polsek-menteng-jelang-pilkada-serentak/"
@@ -28,36 +33,6 @@ def indexed(calls: list[str]) -> bool:
     return any(call.startswith("--site ") for call in calls)
 
 
-@pytest.fixture
-def pagefind_calls(tmp_path, monkeypatch):
-    """Run Pagefind through a wrapper that logs its arguments (and, when
-    FAKE_PAGEFIND_VERSION is set, answers `--version` with it); returns a
-    function giving the calls made since it was last asked."""
-    log = tmp_path / "pagefind-calls.log"
-    log.touch()
-    wrapper = tmp_path / "pagefind-wrapper"
-    wrapper.write_text(
-        "#!/bin/sh\n"
-        f'echo "$*" >> {shlex.quote(str(log))}\n'
-        'if [ "$1" = --version ] && [ -n "$FAKE_PAGEFIND_VERSION" ]; then\n'
-        '  echo "pagefind $FAKE_PAGEFIND_VERSION"; exit 0\n'
-        "fi\n"
-        f'exec {shlex.quote(str(get_executable()))} "$@"\n'
-    )
-    wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR)
-    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(wrapper))
-    monkeypatch.delenv("FAKE_PAGEFIND_VERSION", raising=False)
-    seen = 0
-
-    def calls() -> list[str]:
-        nonlocal seen
-        lines = log.read_text().splitlines()
-        new, seen = lines[seen:], len(lines)
-        return new
-
-    return calls
-
-
 def index_files(output) -> dict[str, str]:
     bundle = output / "pagefind"
     return {
@@ -67,105 +42,154 @@ def index_files(output) -> dict[str, str]:
     }
 
 
-def build(content, output, cache) -> Build:
-    result = run_pelican(content, output, "pelicanconf.py", "-e", f'CACHE_PATH="{cache}"')
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result
+@dataclass
+class Step:
+    """One build of the sequence: whether Pagefind indexed, and what it left."""
+
+    build: Build
+    indexed: bool
+    index: dict[str, str] = field(default_factory=dict)  # file -> digest
+    records: dict[str, dict] = field(default_factory=dict)  # page -> what Pagefind stored
+    leftovers: list[str] = field(default_factory=list)  # Pagefind's staging folders
 
 
-def add_sentence(content):
-    source = content / MENTENG_SOURCE
-    source.write_text(source.read_text(encoding="utf-8") + NEW_SENTENCE, encoding="utf-8")
+class Rebuilds:
+    """content/ built again and again into one output with one cache, Pagefind run
+    through a wrapper that logs its arguments (and, when FAKE_PAGEFIND_VERSION is
+    set, answers `--version` with it)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.content = copy_content(folder / "content")
+        self.output, self.cache = folder / "output", folder / "cache"
+        self.log = folder / "pagefind-calls.log"
+        self.log.touch()
+        self.wrapper = folder / "pagefind-wrapper"
+        self.wrapper.write_text(
+            "#!/bin/sh\n"
+            f'echo "$*" >> {shlex.quote(str(self.log))}\n'
+            'if [ "$1" = --version ] && [ -n "$FAKE_PAGEFIND_VERSION" ]; then\n'
+            '  echo "pagefind $FAKE_PAGEFIND_VERSION"; exit 0\n'
+            "fi\n"
+            f'exec {shlex.quote(str(get_executable()))} "$@"\n'
+        )
+        self.wrapper.chmod(self.wrapper.stat().st_mode | stat.S_IXUSR)
+        self.steps: dict[str, Step] = {}
+
+    def build(self, name: str, fails: bool = False, **environment) -> Step:
+        seen = len(self.log.read_text().splitlines())
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("PAGEFIND_BINARY_PATH", str(self.wrapper))
+            patch.delenv("FAKE_PAGEFIND_VERSION", raising=False)
+            for key, value in environment.items():
+                patch.setenv(key, value)
+            build = run_pelican(
+                self.content, self.output, "pelicanconf.py", "-e", f'CACHE_PATH="{self.cache}"'
+            )
+        assert (build.returncode != 0) == fails, build.stdout + build.stderr
+        calls = self.log.read_text().splitlines()[seen:]
+        step = self.steps[name] = Step(build, indexed(calls))
+        step.leftovers = [p.name for p in self.output.glob(".pagefind*")]
+        if (self.output / "pagefind").exists():
+            step.index, step.records = index_files(self.output), indexed_records(build)
+        return step
 
 
-def test_pagefind_runs_again_only_when_a_release_changed(content_copy, tmp_path, pagefind_calls):
-    output, cache = tmp_path / "output", tmp_path / "cache"
-    build(content_copy, output, cache)
-    assert indexed(pagefind_calls())
-    first = index_files(output)
-
-    build(content_copy, output, cache)
-    assert not indexed(pagefind_calls()), "nothing changed, yet Pagefind ran"
-    assert index_files(output) == first
-
+@pytest.fixture(scope="module")
+def rebuilds(tmp_path_factory) -> Rebuilds:
+    """The whole sequence, each step named; tests read what each step did."""
+    run = Rebuilds(tmp_path_factory.mktemp("rebuilds"))
+    run.build("first")
+    run.build("unchanged")
     # A page outside the releases changes other pages, not what Pagefind reads.
-    (content_copy / "pages" / "uji.md").write_text(
+    (run.content / "pages" / "uji.md").write_text(
         "Title: Halaman uji\nSlug: uji\n\nHalaman baru.\n", encoding="utf-8"
     )
-    build(content_copy, output, cache)
-    assert not indexed(pagefind_calls()), "no release changed, yet Pagefind ran"
+    run.build("new page")
+    source = run.content / MENTENG_SOURCE
+    source.write_text(source.read_text(encoding="utf-8") + NEW_SENTENCE, encoding="utf-8")
+    run.build("release edited")
+    shutil.copytree(run.output, run.folder / "after-the-edit")  # for the browser
+    (run.content / TAWURAN_SOURCE).unlink()
+    run.build("release removed")
 
-    add_sentence(content_copy)
-    site = build(content_copy, output, cache)
-    assert indexed(pagefind_calls()), "a release was edited, yet Pagefind did not run"
-    assert "berswafoto" in indexed_records(site)[MENTENG_RELEASE]["content"]
-
-    (content_copy / TAWURAN_SOURCE).unlink()
-    site = build(content_copy, output, cache)
-    assert indexed(pagefind_calls()), "a release was removed, yet Pagefind did not run"
-    assert TAWURAN_RELEASE not in indexed_records(site)
-    assert MENTENG_RELEASE in indexed_records(site)
-    assert not list(output.glob(".pagefind*"))
-
-
-def test_a_touched_index_or_another_pagefind_builds_the_index_again(
-    content_copy, tmp_path, pagefind_calls, monkeypatch
-):
-    output, cache = tmp_path / "output", tmp_path / "cache"
-    build(content_copy, output, cache)
-    pagefind_calls()
-    written = index_files(output)
-    fragment = next((output / "pagefind" / "fragment").iterdir())
+    fragment = next((run.output / "pagefind" / "fragment").iterdir())
+    run.touched = f"fragment/{fragment.name}"
     fragment.write_bytes(fragment.read_bytes() + b"x")
-    build(content_copy, output, cache)
-    assert indexed(pagefind_calls()), "an index file was changed, yet the index was kept"
-    fragment_name = f"fragment/{fragment.name}"
-    assert index_files(output)[fragment_name] == written[fragment_name]
-
-    (output / "pagefind" / "pagefind.js").unlink()
-    build(content_copy, output, cache)
-    assert indexed(pagefind_calls()), "an index file was missing, yet the index was kept"
-    assert (output / "pagefind" / "pagefind.js").is_file()
-
+    run.build("index file changed")
+    (run.output / "pagefind" / "pagefind.js").unlink()
+    run.build("index file missing")
     # The same releases, but another version of Pagefind.
-    monkeypatch.setenv("FAKE_PAGEFIND_VERSION", "1.5.3")
-    build(content_copy, output, cache)
-    assert indexed(pagefind_calls()), "Pagefind's version changed, yet the index was kept"
+    run.build("another pagefind", FAKE_PAGEFIND_VERSION="1.5.3")
+    (run.output / "pagefind" / "fragment" / "stale.pf_fragment").write_bytes(b"old")
+    run.build("stale file in the index")
+    run.build("no pagefind", fails=True, PAGEFIND_BINARY_PATH=str(run.folder / "no-such-pagefind"))
 
-
-@pytest.fixture
-def edited_site(content_copy, tmp_path, pagefind_calls):
-    """content/ built, then rebuilt after an edit that adds an affixed word."""
-    output, cache = tmp_path / "output", tmp_path / "cache"
-    build(content_copy, output, cache)
-    add_sentence(content_copy)
-    build(content_copy, output, cache)
-    with serve(output) as url:
-        yield url
-
-
-def test_after_an_edit_the_new_word_is_found_stemmed_and_filtered(page, edited_site):  # noqa: F811
-    page.goto(f"{edited_site}cari/?q=swafoto")
-    assert wait_for_search(page) == "1 rilis ditemukan untuk “swafoto”."
-    assert result_paths(page, edited_site) == [MENTENG_RELEASE]
-    marks = page.locator(".search-excerpt mark").all_inner_texts()
-    assert [m.casefold() for m in marks] == ["berswafoto"]
-
-    page.goto(f"{edited_site}cari/?q=swafoto&satuan=polsek-menteng")
-    assert wait_for_search(page).startswith("1 rilis ditemukan untuk “swafoto” dengan saringan")
-    page.goto(f"{edited_site}cari/?q=swafoto&satuan=polsek-johar-baru")
-    assert wait_for_search(page).startswith("Tidak ada rilis yang cocok untuk “swafoto”")
-
-
-def test_an_archive_without_published_releases_has_no_index_and_says_so(content_copy, tmp_path):
-    output, cache = tmp_path / "output", tmp_path / "cache"
-    build(content_copy, output, cache)
-    assert (output / "pagefind" / "pagefind.js").is_file()
-    for release in (content_copy / "rilis").rglob("*.md"):
+    for release in (run.content / "rilis").rglob("*.md"):
         text = release.read_text(encoding="utf-8")
         release.write_text(text.replace("Status: published", "Status: draft"), encoding="utf-8")
-    result = build(content_copy, output, cache)
-    assert not (output / "pagefind").exists()
+    run.build("no release published")
+    return run
+
+
+def test_pagefind_runs_again_only_when_a_release_changed(rebuilds):
+    steps = rebuilds.steps
+    assert steps["first"].indexed
+    assert not steps["unchanged"].indexed, "nothing changed, yet Pagefind ran"
+    assert steps["unchanged"].index == steps["first"].index
+    assert not steps["new page"].indexed, "no release changed, yet Pagefind ran"
+    assert steps["new page"].index == steps["first"].index
+    assert steps["release edited"].indexed, "a release was edited, yet Pagefind did not run"
+    assert "berswafoto" in steps["release edited"].records[MENTENG_RELEASE]["content"]
+    assert steps["release removed"].indexed, "a release was removed, yet Pagefind did not run"
+    assert TAWURAN_RELEASE not in steps["release removed"].records
+    assert MENTENG_RELEASE in steps["release removed"].records
+    assert all(step.leftovers == [] for step in steps.values())
+
+
+def test_a_touched_index_or_another_pagefind_builds_the_index_again(rebuilds):
+    steps = rebuilds.steps
+    changed = steps["index file changed"]
+    assert changed.indexed, "an index file was changed, yet the index was kept"
+    assert changed.index[rebuilds.touched] == steps["release removed"].index[rebuilds.touched]
+    assert steps["index file missing"].indexed, "an index file was missing, yet the index was kept"
+    assert "pagefind.js" in steps["index file missing"].index
+    assert steps["another pagefind"].indexed, "Pagefind's version changed, yet the index was kept"
+
+
+def test_after_an_edit_the_new_word_is_found_stemmed_and_filtered(page, rebuilds):
+    with serve(rebuilds.folder / "after-the-edit") as edited_site:
+        page.goto(f"{edited_site}cari/?q=swafoto")
+        assert wait_for_search(page) == "1 rilis ditemukan untuk “swafoto”."
+        assert result_paths(page, edited_site) == [MENTENG_RELEASE]
+        marks = page.locator(".search-excerpt mark").all_inner_texts()
+        assert [m.casefold() for m in marks] == ["berswafoto"]
+
+        page.goto(f"{edited_site}cari/?q=swafoto&satuan=polsek-menteng")
+        assert wait_for_search(page).startswith("1 rilis ditemukan untuk “swafoto” dengan saringan")
+        page.goto(f"{edited_site}cari/?q=swafoto&satuan=polsek-johar-baru")
+        assert wait_for_search(page).startswith("Tidak ada rilis yang cocok untuk “swafoto”")
+
+
+def test_a_rebuild_replaces_the_index_whole(rebuilds):
+    step = rebuilds.steps["stale file in the index"]
+    assert "fragment/stale.pf_fragment" not in step.index
+    assert "pagefind.js" in step.index
+
+
+def test_a_failed_indexing_stops_the_build_and_keeps_the_previous_index(rebuilds):
+    failed = rebuilds.steps["no pagefind"]
+    message = " ".join((failed.build.stdout + failed.build.stderr).split())
+    assert "Pagefind is not installed" in message
+    assert "pip install -r requirements.txt" in message
+    assert failed.index == rebuilds.steps["stale file in the index"].index
+    assert failed.leftovers == []
+
+
+def test_an_archive_without_published_releases_has_no_index_and_says_so(rebuilds):
+    assert "pagefind.js" in rebuilds.steps["no pagefind"].index  # there was one
+    result = rebuilds.steps["no release published"].build
+    assert not (rebuilds.output / "pagefind").exists()
     search_page = result.html("cari/")
     assert "Belum ada rilis yang terbit" in search_page.get_text()
     assert search_page.find("form", id="form-cari") is None

@@ -11,6 +11,7 @@ import json
 import os
 import re
 import shutil
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import brotli
@@ -18,7 +19,7 @@ import feedparser
 import markdown
 import pytest
 from bs4 import BeautifulSoup
-from conftest import CONTENT, ROOT, free_port, run_pelican
+from conftest import CONTENT, ROOT, Build, free_port, run_pelican
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_csp import static_site
@@ -133,13 +134,8 @@ MARKERS = ("alert(", "evil.example", "onload=", "onerror=", "onclick=", "javascr
 TAG_START = re.compile(r"<[a-zA-Z/!?]")
 
 
-# "pool": releases parsed by plugins/parse_once.py's worker processes, which
-# must clean them exactly as the build's own readers do. "warm": a second build
-# from the content cache, whose parses the sanitizer marks as already cleaned.
-# "publish": publishconf.py with an absolute SITEURL: JSON-LD, minified HTML,
-# .gz and .br files.
-@pytest.fixture(scope="module", params=["serial", "pool", "warm", "publish"])
-def hostile_site(tmp_path_factory, request):
+@pytest.fixture(scope="module")
+def hostile_content(tmp_path_factory) -> Path:
     content = tmp_path_factory.mktemp("hostile") / "content"
     shutil.copytree(CONTENT, content)
     (content / "rilis" / "2024" / "2024-11-30-rilis-uji-keamanan.md").write_text(
@@ -147,35 +143,98 @@ def hostile_site(tmp_path_factory, request):
     )
     for name, text in EXPOSED_RELEASES.items():
         (content / "rilis" / "2024" / name).write_text(text, encoding="utf-8")
-    cache = tmp_path_factory.mktemp("hostile-cache")
-    extra = ["-e", f"CACHE_PATH={json.dumps(str(cache))}"]
-    settings = "pelicanconf.py"
-    if request.param == "pool":
-        extra += ["READ_PARALLEL_MIN=1", "READ_WORKERS=2"]
+    return content
+
+
+def build_hostile(content: Path, tmp_path_factory, kind: str, cache: Path, *extra) -> Build:
+    """The hostile content built as `kind`; `warnings` are the lines it printed."""
+    settings = "publishconf.py" if kind == "publish" else "pelicanconf.py"
     site_url = f"http://127.0.0.1:{free_port()}"
-    if request.param == "publish":
-        settings = "publishconf.py"
+    if kind == "publish":
         os.environ["SITEURL"] = site_url
     try:
-        build = run_pelican(content, tmp_path_factory.mktemp("hostile-out"), settings, *extra)
+        build = run_pelican(
+            content,
+            tmp_path_factory.mktemp(f"hostile-{kind}"),
+            settings,
+            "-e",
+            f"CACHE_PATH={json.dumps(str(cache))}",
+            *extra,
+        )
     finally:
         os.environ.pop("SITEURL", None)
     assert build.returncode == 0, build.stdout + build.stderr
-    warnings = build.stderr
-    if request.param == "warm":
-        assert list(cache.rglob("ArticlesGenerator-Readers"))
-        build = run_pelican(
-            content, tmp_path_factory.mktemp("hostile-out"), "pelicanconf.py", *extra
-        )
-        assert build.returncode == 0, build.stdout + build.stderr
-        warnings = build.stderr  # a build from the cache reports the same lines
-    build.kind, build.content, build.warnings, build.site_url = (
-        request.param,
+    build.kind, build.content, build.warnings, build.site_url, build.cache = (
+        kind,
         content,
-        warnings,
+        build.stderr,
         site_url,
+        cache,
     )
     return build
+
+
+@pytest.fixture(scope="module")
+def hostile_serial(hostile_content, tmp_path_factory) -> Build:
+    """The development build, every release read in the build's own process."""
+    return build_hostile(
+        hostile_content, tmp_path_factory, "serial", tmp_path_factory.mktemp("hostile-cache")
+    )
+
+
+@pytest.fixture(scope="module")
+def hostile_published(hostile_content, tmp_path_factory) -> Build:
+    """publishconf.py with an absolute SITEURL: JSON-LD, minified HTML, .gz and .br files."""
+    return build_hostile(
+        hostile_content, tmp_path_factory, "publish", tmp_path_factory.mktemp("hostile-cache")
+    )
+
+
+@pytest.fixture(scope="module", params=["serial", "publish"])
+def hostile_site(request) -> Build:
+    return request.getfixturevalue(
+        f"hostile_{'published' if request.param == 'publish' else request.param}"
+    )
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def test_the_reading_pool_and_the_content_cache_clean_as_the_build_does(
+    hostile_serial, tmp_path_factory
+):
+    """Releases parsed by plugins/parse_once.py's worker processes, and a second
+    build from the content cache (whose parses the sanitizer marks as already
+    cleaned), give the serial build's site byte for byte and report the same lines:
+    every test of the serial build holds for them too."""
+    content = hostile_serial.content
+    pool = build_hostile(
+        content,
+        tmp_path_factory,
+        "pool",
+        tmp_path_factory.mktemp("hostile-cache"),
+        "READ_PARALLEL_MIN=1",
+        "READ_WORKERS=2",
+    )
+    expected = files_of(hostile_serial.output)
+    assert files_of(pool.output) == expected
+    assert located(pool.warnings) == located(hostile_serial.warnings)
+    assert any(hostile_serial.cache.rglob("*")), "the serial build left no content cache"
+    warm = build_hostile(content, tmp_path_factory, "warm", hostile_serial.cache)
+    assert files_of(warm.output) == expected
+    assert located(warm.warnings) == located(hostile_serial.warnings)
+
+
+def located(printed: str) -> list[str]:
+    """The `path:line: level: message` lines a build printed."""
+    return [
+        line
+        for line in printed.splitlines()
+        if re.match(r"^\S.*:\d+: (error|warning|note): ", line)
+    ]
 
 
 def text_layers(path):
@@ -268,11 +327,10 @@ def test_json_files_write_markup_characters_as_escapes(hostile_site):
         json.loads(raw)
 
 
-def test_json_ld_cannot_end_its_script_element(hostile_site):
-    if hostile_site.kind != "publish":
-        pytest.skip("JSON-LD is written with an absolute SITEURL only")
+def test_json_ld_cannot_end_its_script_element(hostile_published):
+    """JSON-LD is written with an absolute SITEURL only."""
     pages = 0
-    for path in hostile_site.output.glob("rilis/*/*/*/index.html"):
+    for path in hostile_published.output.glob("rilis/*/*/*/index.html"):
         raw = path.read_text(encoding="utf-8")
         blocks = re.findall(r"<script type=\"?application/ld\+json\"?>(.*?)</script>", raw, re.S)
         assert len(blocks) == 1, path
@@ -357,11 +415,10 @@ def test_removals_are_reported_where_the_editor_can_fix_them(hostile_site):
     assert all(re.match(r"^\S+\.md:\d+: warning: \S", line) for line in warnings if ".md:" in line)
 
 
-def test_a_sanitized_page_loads_nothing_from_another_host_in_chromium(hostile_site, browser):
-    """Chromium itself judges the URLs: the release page, served with no header and
-    its Content-Security-Policy taken out, asks no other host for anything."""
-    if hostile_site.kind != "publish":
-        pytest.skip("one build is enough: the browser reads the published page")
+def test_a_sanitized_page_loads_nothing_from_another_host_in_chromium(hostile_published, browser):
+    """Chromium itself judges the URLs: the published release page, served with no
+    header and its Content-Security-Policy taken out, asks no other host for anything."""
+    hostile_site = hostile_published
     page_path = hostile_site.output / "rilis/2024/12/rilis-isi/index.html"
     raw = page_path.read_text(encoding="utf-8")
     without_policy = re.sub(r"<meta [^>]*Content-Security-Policy[^>]*>", "", raw)
@@ -441,11 +498,11 @@ def skip_minified(build):
     """html.parser, which the structural tests use, does not close what minified
     HTML leaves open (`<li>` without `</li>`): those tests read unminified builds."""
     if build.kind == "publish":
-        pytest.skip("minified HTML: read in the serial, pool and warm builds")
+        pytest.skip("minified HTML: read in the serial build")
 
 
-def test_legitimate_markup_survives(hostile_site):
-    skip_minified(hostile_site)
+def test_legitimate_markup_survives(hostile_serial):
+    hostile_site = hostile_serial  # unminified: see skip_minified
     page = hostile_site.html("rilis/2024/11/rilis-uji-keamanan/")
     body = page.select_one(".release-body")
     link = body.find("a", href="https://contoh.example/berita")
@@ -460,8 +517,8 @@ def test_legitimate_markup_survives(hostile_site):
     assert not {"style", "class", "id"} & set(paragraph.attrs)
 
 
-def test_metadata_is_text_and_escaped(hostile_site):
-    skip_minified(hostile_site)
+def test_metadata_is_text_and_escaped(hostile_serial):
+    hostile_site = hostile_serial  # unminified: see skip_minified
     page_path = hostile_site.output / "rilis/2024/11/rilis-uji-keamanan/index.html"
     raw = page_path.read_text(encoding="utf-8")
     page = BeautifulSoup(raw, "html.parser")
@@ -478,8 +535,8 @@ def test_metadata_is_text_and_escaped(hostile_site):
     assert summary["content"] == "Ringkasan tebal tautan"
 
 
-def test_summary_keeps_allowed_markup_only(hostile_site):
-    skip_minified(hostile_site)
+def test_summary_keeps_allowed_markup_only(hostile_serial):
+    hostile_site = hostile_serial  # unminified: see skip_minified
     link = hostile_site.html("").find("a", href=re.compile("rilis-uji-keamanan"))
     card = link.find_parent("article").select_one(".release-card__summary")
     assert card.find("b").get_text() == "tebal"
@@ -721,7 +778,6 @@ MARKUP = st.sampled_from(
 )
 
 
-@settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(MARKUP, st.sampled_from(ENCODINGS)), max_size=8))
 def test_no_encoding_of_markup_survives_as_text(parts):
     fragment = "<p>" + "".join(encode(piece) for piece, encode in parts) + "</p>"
