@@ -18,6 +18,8 @@ DEFAULTS = {
     "RELEASE_MAX_BYTES": 1_000_000,
     # The years a release's Date and Modified may fall in.
     "RELEASE_YEARS": (2000, 2100),
+    # The engine's speed-ups (engine/): False builds the same site the slow way.
+    "ENGINE_SPEEDUPS": True,
 }
 
 
@@ -39,6 +41,10 @@ def with_defaults(settings: dict) -> dict:
         or years[0] > years[1]
     ):
         raise SettingsError(f"RELEASE_YEARS must be two years, first to last, not {years!r}")
+    if not isinstance(settings["ENGINE_SPEEDUPS"], bool):
+        raise SettingsError(
+            f"ENGINE_SPEEDUPS must be True or False, not {settings['ENGINE_SPEEDUPS']!r}"
+        )
     return settings
 
 

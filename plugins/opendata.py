@@ -32,7 +32,7 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
 
-from arsip.preview import SESSION_SETTING
+from engine.preview import SESSION_SETTING
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema" / "releases.schema.json"
 

@@ -15,7 +15,7 @@ from collections import defaultdict
 from pelican import signals
 
 from arsip.kinds import TAXONOMY_FIELDS
-from arsip.preview import SESSION_SETTING
+from engine.preview import SESSION_SETTING
 
 DEFAULT_RELATED_COUNT = 5
 KEPT = "related"  # in a preview session's `kept`: (what the lists follow from, the lists)

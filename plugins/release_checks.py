@@ -14,10 +14,10 @@ from pathlib import Path
 from pelican import signals
 
 from arsip import rules
-from arsip.preview import SESSION_SETTING
 from arsip.problems import ContentError, Problem, report
 from arsip.registry import Registry, RegistryError
 from arsip.settings import SettingsError, with_defaults
+from engine.preview import SESSION_SETTING
 
 
 def set_defaults(pelican):

@@ -68,7 +68,7 @@ from pagefind.service import get_executable
 from pelican import signals
 
 from arsip.output import scratch as output_scratch
-from arsip.preview import SESSION_SETTING
+from engine.preview import SESSION_SETTING
 
 log = logging.getLogger(__name__)
 

@@ -133,7 +133,7 @@ MARKERS = ("alert(", "evil.example", "onload=", "onerror=", "onclick=", "javascr
 TAG_START = re.compile(r"<[a-zA-Z/!?]")
 
 
-# "pool": releases parsed by plugins/parse_once.py's worker processes, which
+# "pool": releases parsed by engine/pool.py's worker processes, which
 # must clean them exactly as the build's own readers do. "warm": a second build
 # from the content cache, whose parses the sanitizer marks as already cleaned.
 # "publish": publishconf.py with an absolute SITEURL: JSON-LD, minified HTML,
