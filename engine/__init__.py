@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from engine import (
     cache,
+    contents,
     feeds,
     incremental,
     ordering,
@@ -33,6 +34,7 @@ from engine import (
 )
 
 MODULES = (
+    contents,  # each run starts with Pelican's memo caches empty
     readers,  # READERS names the archive's reader before anything reads
     cache,  # the content cache's folder, once the settings are final
     incremental,  # a preview session's releases, before the pool looks for what to parse

@@ -1,6 +1,5 @@
-"""Seam: Pelican's per-object memo caches (Content.get_content and get_summary,
-pelican.utils.memoized) and a content object's private `_context`, so that a
-release object can serve a second run.
+"""Seam: a content object's private `_context` (set by Content.__init__), pointed
+at the new run's context when a release object serves a second run.
 
 A preview session: build a content folder once, then again after each change,
 rewriting only the pages whose inputs changed.
@@ -121,10 +120,6 @@ class PreviewSession:
         self._deferred: list = []
         if not self.speedups:
             self.kept = {}
-        # Pelican memoizes rendered content per object; a reused release must
-        # resolve its links against this run's context, not the last one's.
-        Content.get_content.cache.clear()
-        Content.get_summary.cache.clear()
         try:
             self.pelican.run()
         finally:

@@ -30,7 +30,7 @@ SEAMS = (
     Seam(
         "pelican.Pelican.run",
         "engine/preview.py",
-        "runs it again and again: each run makes new generators, a new context and a new writer",
+        "runs it again and again: each run makes new generators, a new context and a new writer; engine/contents.py relies on get_generators being its first signal",
         "296180f3ec4d7bff349b930f2e0fca689fceb970fa50648d194a81000cf46487",
     ),
     Seam(
@@ -60,18 +60,18 @@ SEAMS = (
     Seam(
         "pelican.contents.Content.__init__",
         "engine/contents.py",
-        "relies on the private _content, _summary and _context it sets",
+        "relies on the private _content and _summary it sets; engine/preview.py on _context",
         "38b67e4211facf9d8f5c97ab1ac9c3345d87c5c093dd1c53dfb7583c1c9eb652",
     ),
     Seam(
         "pelican.contents.Content.get_content",
-        "engine/preview.py",
-        "clears its memo cache; engine/contents.py relies on it reading _content",
+        "engine/contents.py",
+        "clears its memo cache and relies on it reading _content",
         "5b963ce7e6237a1bc08c29c1fcf173b29ca51e86d42a4e88b42cccf0242315a4",
     ),
     Seam(
         "pelican.contents.Content.get_summary",
-        "engine/preview.py",
+        "engine/contents.py",
         "clears its memo cache",
         "4a3c3104bdebd41dce041371c8c8cb442e82503e4205a3746b6a3a8178490593",
     ),
@@ -155,7 +155,7 @@ SEAMS = (
     ),
     Seam(
         "pelican.utils.memoized",
-        "engine/preview.py",
+        "engine/contents.py",
         "clears the cache attribute of Content's memoized methods",
         "e17e76fd986fe4f481f4e754761101ab0bd892b4fbabd390d16c03349c7dce6c",
     ),
