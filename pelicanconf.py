@@ -44,7 +44,7 @@ JINJA_ENVIRONMENT = {
 READERS = dict.fromkeys(("rst", "html", "htm", "markdown", "mkd", "mdown"))
 IGNORE_FILES = [".*"]
 # One language, so no translations: Pelican's grouping of them costs time that
-# grows with the square of the archive (plugins/release_order.py keeps its order).
+# grows with the square of the archive (engine/ordering.py keeps its order).
 ARTICLE_TRANSLATION_ID = None
 PAGE_TRANSLATION_ID = None
 
@@ -55,12 +55,9 @@ PLUGIN_PATHS = [str(ROOT / "plugins")]
 PLUGINS = [
     "release_checks",
     "strict",
-    "incremental",
-    # parse_once swaps in its Markdown reader before sanitize wraps the readers.
-    "content_cache",
-    "parse_once",
+    # Pelican's internals: reader, writer, caches, ordering (engine/__init__.py).
+    "engine",
     "sanitize",
-    "release_order",
     "registry",
     "taxonomies",
     "related",
@@ -69,13 +66,9 @@ PLUGINS = [
     "opendata",
     "archive_statistics",
     "search",
-    "render_once",
-    "period_archives",
     "corrections",
     "atom_feeds",
-    "feed_entries",
     "site_icons",
-    "archive_writer",
     # Builds into a fresh folder and swaps it in as the last post-build step:
     # a failed build changes nothing.
     "output_swap",
@@ -137,7 +130,7 @@ MARKDOWN = {
 DEFAULT_METADATA = {"status": "draft"}
 
 # Parse a release's Markdown again only when the file's hash changed (rebuilds,
-# preview). The cache is per content folder: see plugins/content_cache.py.
+# preview). The cache is per content folder: see engine/cache.py.
 CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True
 CONTENT_CACHING_LAYER = "reader"

@@ -85,16 +85,16 @@ def livereload(
 ):
     """Build, serve on http://127.0.0.1:8000, rebuild and reload the browser on every change.
 
-    Releases are rebuilt in this process (arsip/preview.py): only what a
+    Releases are rebuilt in this process (engine/preview.py): only what a
     change touches is read and rendered again. A change to the registry starts
     a new preview session; a change to the theme, the plugins, the code or the
     settings restarts this task, so that they are loaded anew.
     """
     from livereload import Server
 
-    from arsip.preview import PreviewSession
     from arsip.problems import ContentError
     from arsip.registry import REGISTRY_DIR
+    from engine.preview import PreviewSession
 
     # Builds in place, unlike `build`: this is a local preview that is never
     # deployed, and the server keeps serving the same folder between builds.
@@ -139,7 +139,7 @@ def livereload(
     content_changed()
     server = Server()
     server.watch(f"{content}/**/*", content_changed)
-    for pattern in ("theme/**/*", "plugins/*.py", "arsip/*", "pelicanconf.py"):
+    for pattern in ("theme/**/*", "plugins/*.py", "engine/*.py", "arsip/*", "pelicanconf.py"):
         server.watch(pattern, code_changed)
     print(f"Arsip berjalan di http://{host}:{port}/ (Ctrl+C untuk berhenti)")
     server.serve(host=host, port=port, root=output, open_url_delay=None)

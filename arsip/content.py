@@ -1,6 +1,6 @@
 """A release file as the build reads it: the one parser of the archive.
 
-The build's Markdown reader (plugins/parse_once.py), `invoke check`, the preview
+The build's Markdown reader (engine/readers.py), `invoke check`, the preview
 session, the importer and the tests all take a file apart here, so they cannot
 disagree about what a file says. The header rules are Python-Markdown's `meta`
 extension's, applied to the text as Markdown sees it (BOM dropped, line endings

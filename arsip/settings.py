@@ -69,6 +69,8 @@ DEFAULTS = {
     # Errors any step logs fail the build (strict), and only then does the new
     # output replace the old (output_swap). publishconf.py adds its own steps.
     "POST_BUILD_STEPS": ("search", "strict", "output_swap"),
+    # The engine's speed-ups (engine/): False builds the same site the slow way.
+    "ENGINE_SPEEDUPS": True,
 }
 
 # Settings with these prefixes are the archive's: a name that is not in
@@ -173,6 +175,7 @@ CHECKS: dict[str, Check] = {
         for suffix in ("URL", "SAVE_AS", "FEED_ATOM")
     },
     "RELATED_COUNT": (lambda v: _whole(v, 0), "a whole number, 0 or more"),
+    "ENGINE_SPEEDUPS": (lambda v: isinstance(v, bool), "True or False"),
     "SEARCH_URL": (_url, "a path in the site, e.g. 'cari/'"),
     "SEARCH_SAVE_AS": (_path, "a file path in the site, e.g. 'cari/index.html'"),
     "SEARCH_LANGUAGE": (

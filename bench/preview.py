@@ -1,7 +1,7 @@
 """Edit-to-preview: how long a preview session takes to show a change.
 
 `python bench/preview.py CONTENT OUTPUT CACHE` starts a preview session
-(arsip/preview.py, what `invoke livereload` runs) on a content folder, builds
+(engine/preview.py, what `invoke livereload` runs) on a content folder, builds
 it once, then measures three rebuilds: nothing changed, one release edited,
 one release added. For each: seconds until the pages are written (what the
 browser reloads), seconds until the post-build steps (open data, search index)
@@ -23,7 +23,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 sys.path.insert(1, str(BENCH.parent))
 
-from arsip.preview import PreviewSession  # noqa: E402
+from engine.preview import PreviewSession  # noqa: E402
 
 
 def timed(session: PreviewSession) -> dict:

@@ -256,7 +256,7 @@ class Sparkline:
 def sparkline(dates, months) -> Sparkline | None:
     """Jinja filter: `release_dates | sparkline(release_months)`: a term's
     release dates (plugins/taxonomies.py), not the releases, so that a preview
-    session (arsip/preview.py) draws it again only when a date changed."""
+    session (engine/preview.py) draws it again only when a date changed."""
     if not months:
         return None
     counts = monthly_counts(dates, months)

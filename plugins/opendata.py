@@ -33,7 +33,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from arsip import settings as archive_settings
-from arsip.preview import SESSION_SETTING
+from engine.preview import SESSION_SETTING
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema" / "releases.schema.json"
 

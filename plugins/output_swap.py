@@ -17,7 +17,7 @@ OUTPUT_RETENTION are carried over from the previous output.
 - its post-build step, the last: the fresh folder takes the output's place.
 
 A failed run's folder is removed when the process ends, or by the next run.
-A preview session (arsip/preview.py) builds in place and keeps its own
+A preview session (engine/preview.py) builds in place and keeps its own
 account of the pages; this plugin leaves it alone.
 """
 
@@ -30,7 +30,7 @@ from pelican import signals
 
 from arsip import post_build
 from arsip.output import FreshFolder, OutputError, real_folder
-from arsip.preview import SESSION_SETTING
+from engine.preview import SESSION_SETTING
 
 # Runs started and not put in place: removed when the process ends.
 _unfinished: set[FreshFolder] = set()

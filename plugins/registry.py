@@ -21,9 +21,9 @@ from pelican.urlwrappers import URLWrapper
 from arsip import settings as archive_settings
 from arsip.content import LIST_FIELDS, metadata_list, read_release
 from arsip.kinds import TAXONOMY_FIELDS
-from arsip.preview import SESSION_SETTING
 from arsip.problems import ContentError, Problem, report
 from arsip.registry import KINDS, Entry, Registry, RegistryError, UnknownName
+from engine.preview import SESSION_SETTING
 
 # Set on a release resolved without problems: the _Terms it was resolved against.
 RESOLVED_BY = "_resolved_by"
@@ -39,7 +39,8 @@ class Term(URLWrapper):
 
     @property
     def feed_url(self):
-        return self._from_settings("FEED_ATOM").format(slug=self.slug)
+        # As URLWrapper's own url and save_as read UNIT_URL, ...: by the class's name.
+        return self.settings[f"{type(self).__name__.upper()}_FEED_ATOM"].format(**self.as_dict())
 
     @property
     def term(self) -> Term:
@@ -106,7 +107,7 @@ def resolve_releases(generator):
     try:
         if session is None:
             terms = _load_terms(generator.settings)
-        else:  # a preview session holds the registry fixed (arsip/preview.py)
+        else:  # a preview session holds the registry fixed (engine/preview.py)
             terms = session.constant("registry", lambda: _load_terms(generator.settings))
     except RegistryError as error:  # plugins/release_checks.py has reported it
         raise ContentError(error.problems) from None

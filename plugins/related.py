@@ -16,7 +16,7 @@ from pelican import signals
 
 from arsip import settings as archive_settings
 from arsip.kinds import TAXONOMY_FIELDS
-from arsip.preview import SESSION_SETTING
+from engine.preview import SESSION_SETTING
 
 KEPT = "related"  # in a preview session's `kept`: (what the lists follow from, the lists)
 

@@ -13,9 +13,9 @@ from pelican import signals
 
 from arsip import rules
 from arsip import settings as archive_settings
-from arsip.preview import SESSION_SETTING
 from arsip.problems import ContentError, report
 from arsip.registry import Registry, RegistryError
+from engine.preview import SESSION_SETTING
 
 
 def _load_registry(path):

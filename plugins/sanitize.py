@@ -26,7 +26,7 @@ when Pelican creates the content object, this plugin
   HTML. arsip/rules.py reports these removals as located warnings, for
   `invoke check` and the build alike (`header_findings`, `spells_markup`).
 
-A reader that typesets its own output (plugins/parse_once.py) gets the
+A reader that typesets its own output (engine/readers.py) gets the
 second pass too, at the end of its read: what it returns is final, marked as
 such (`Cleaned`), and kept so in the content cache; the second pass then
 leaves marked values alone instead of cleaning every release again on every
@@ -53,6 +53,7 @@ from pelican import signals
 from arsip.content import LIST_FIELDS, metadata_list
 from arsip.kinds import TAXONOMY_FIELDS
 from arsip.text import describe, has_invisible, strip_invisible
+from engine import contents
 
 # Elements a press release may use (Markdown, Markdown Extra and typogrify output).
 ALLOWED_TAGS = {
@@ -530,7 +531,7 @@ _cleaning_readers: dict[type, type] = {}
 def _cleaning_reader(reader_class: type) -> type:
     """`reader_class` with its output cleaned before Pelican post-processes it.
 
-    A reader that typesets its own output (plugins/parse_once.py) exposes its
+    A reader that typesets its own output (engine/readers.py) exposes its
     Markdown step as `read_markdown`: that step is cleaned, so typogrify only
     ever sees clean HTML."""
     if reader_class not in _cleaning_readers:
@@ -590,15 +591,16 @@ def _second_pass(content, metadata):
 
 def sanitize(content) -> None:
     found: list[Finding] = []
-    text = getattr(content, "_content", None)
+    text = contents.body(content)
     if isinstance(text, str) and not isinstance(text, Cleaned):
-        content._content, body_found = _clean_html(text, "body")
+        cleaned, body_found = _clean_html(text, "body")
+        contents.replace_body(content, cleaned)
         found.extend(body_found)
     metadata = content.metadata
     summary = metadata.get("summary")
     if isinstance(summary, str) and not isinstance(summary, Cleaned):
-        metadata["summary"], summary_found = _clean_html(summary, "summary")
-        content._summary = metadata["summary"]
+        cleaned, summary_found = _clean_html(summary, "summary")
+        contents.replace_summary(content, cleaned)
         found.extend(summary_found)
     for field in TEXT_FIELDS:
         if field in metadata:

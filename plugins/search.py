@@ -69,8 +69,8 @@ from pelican import signals
 
 from arsip import post_build
 from arsip.output import scratch as output_scratch
-from arsip.preview import SESSION_SETTING
 from arsip.settings import cache_folder
+from engine.preview import SESSION_SETTING
 
 log = logging.getLogger(__name__)
 

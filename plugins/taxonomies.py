@@ -78,7 +78,7 @@ class TaxonomiesGenerator(Generator):
             )
         self.taxonomies = self.context["taxonomies"] = taxonomies
         # What the site header links to: unlike `taxonomies`, it changes with no release,
-        # so a preview session (arsip/preview.py) need not render every page again.
+        # so a preview session (engine/preview.py) need not render every page again.
         self.context["taxonomy_links"] = {
             field: {"label": taxonomy.label, "url": taxonomy.url}
             for field, taxonomy in taxonomies.items()

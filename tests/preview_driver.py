@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from arsip.preview import PreviewSession  # noqa: E402
 from arsip.problems import ContentError  # noqa: E402
+from engine.preview import PreviewSession  # noqa: E402
 
 
 def main(plan_file: str) -> None:

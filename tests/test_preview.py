@@ -1,6 +1,6 @@
 """A preview session's rebuilds give the site a full build gives, and render little.
 
-One session (arsip/preview.py) builds a generated corpus, then rebuilds after
+One session (engine/preview.py) builds a generated corpus, then rebuilds after
 each step of edits: a body edit, a new title, a release moved to another
 year, another officer, a new release and a deleted one, a broken release and
 its fix. After every step the session's output must be byte for byte the
@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import generate  # noqa: E402
 
 from tests.conftest import ROOT, run_pelican  # noqa: E402
-from tests.test_parse_once import differences  # noqa: E402
+from tests.test_engine import differences  # noqa: E402
 
 RELEASES = 40
 

@@ -1,9 +1,10 @@
 """Without Pelican's translation grouping, releases keep the order it gave them.
 
 pelicanconf.py sets ARTICLE_TRANSLATION_ID = None (the grouping is quadratic
-in the archive's size); plugins/release_order.py keeps its order: newest first
+in the archive's size); engine/ordering.py keeps its order: newest first
 and, within the same minute, by slug. A corpus with several releases dated the
-same minute must build byte for byte as it does with Pelican's grouping on.
+same minute must build byte for byte as it does with Pelican's grouping on
+(which engine/ordering.py then leaves alone).
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import generate  # noqa: E402
 
-from tests.conftest import ROOT, run_pelican  # noqa: E402
-from tests.test_parse_once import differences  # noqa: E402
+from tests.conftest import run_pelican  # noqa: E402
+from tests.test_engine import differences  # noqa: E402
 
 
 def test_same_minute_releases_keep_pelicans_order(tmp_path):
@@ -30,9 +31,6 @@ def test_same_minute_releases_keep_pelicans_order(tmp_path):
             re.sub(r"^Date: .*$", "Date: 2024-11-08 09:00", text, count=1, flags=re.M)
         )
 
-    namespace = {"__file__": str(ROOT / "pelicanconf.py")}
-    exec((ROOT / "pelicanconf.py").read_text(encoding="utf-8"), namespace)
-    plugins = [name for name in namespace["PLUGINS"] if name != "release_order"]
     with_grouping = run_pelican(
         content,
         tmp_path / "grouped",
@@ -40,7 +38,6 @@ def test_same_minute_releases_keep_pelicans_order(tmp_path):
         "-e",
         'ARTICLE_TRANSLATION_ID="slug"',
         'PAGE_TRANSLATION_ID="slug"',
-        f"PLUGINS={json.dumps(plugins)}",
         f"CACHE_PATH={json.dumps(str(tmp_path / 'cache-a'))}",
     )
     assert with_grouping.returncode == 0, with_grouping.stderr

@@ -206,7 +206,7 @@ def files_of(folder: Path) -> dict[str, bytes]:
 def test_the_reading_pool_and_the_content_cache_clean_as_the_build_does(
     hostile_serial, tmp_path_factory
 ):
-    """Releases parsed by plugins/parse_once.py's worker processes, and a second
+    """Releases parsed by engine/pool.py's worker processes, and a second
     build from the content cache (whose parses the sanitizer marks as already
     cleaned), give the serial build's site byte for byte and report the same lines:
     every test of the serial build holds for them too."""

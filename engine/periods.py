@@ -1,11 +1,11 @@
-"""Year, month and day archives grouped in one pass over the releases.
+"""Seam: ArticlesGenerator._build_period_archives, overridden on the instance.
 
 Pelican 4.12 builds each period's list of articles by testing every article
 for membership in that period's list (`a in dates`): its cost grows with the
 square of the archive, about a second at 10,000 releases and half a minute
-at 50,000. This plugin hides the *_ARCHIVE_SAVE_AS settings from that step and
-builds the same `period_archives` (same keys, same order) by grouping once;
-Pelican then writes the pages with its own code and templates.
+at 50,000. With the speed-ups on, the articles generator builds the same
+`period_archives` (same keys, same order, from the same settings) by
+grouping once; Pelican then writes the pages with its own code and templates.
 """
 
 from __future__ import annotations
@@ -17,35 +17,27 @@ from operator import attrgetter
 
 from pelican import signals
 
+from engine import speedups
+
 GRANULARITIES = {
     "year": attrgetter("date.year"),
     "month": attrgetter("date.year", "date.month"),
     "day": attrgetter("date.year", "date.month", "date.day"),
 }
-STASH = "PERIOD_ARCHIVES_SAVE_AS"
 
 
-def take_over_settings(pelican):
-    settings = pelican.settings
-    settings[STASH] = {}
-    for granularity in GRANULARITIES:
-        key = f"{granularity.upper()}_ARCHIVE_SAVE_AS"
-        settings[STASH][granularity] = settings.get(key, "")
-        settings[key] = ""  # Pelican skips its own grouping
-
-
-def build_period_archives(generator):
-    settings = generator.settings
+def build_period_archives(sorted_articles, articles, settings):
+    """What ArticlesGenerator._build_period_archives returns, grouped in one pass."""
     archives = defaultdict(list)
     for granularity, key_of in GRANULARITIES.items():
-        save_as = settings[STASH][granularity]
+        save_as = settings[f"{granularity.upper()}_ARCHIVE_SAVE_AS"]
         if not save_as:
             continue
         url = settings[f"{granularity.upper()}_ARCHIVE_URL"]
         in_order = defaultdict(list)  # articles of each period, in `articles` order
-        for article in generator.articles:
+        for article in articles:
             in_order[key_of(article)].append(article)
-        for period, group in groupby(generator.dates, key=key_of):
+        for period, group in groupby(sorted_articles, key=key_of):
             dates = list(group)
             first = dates[0].date
             if granularity == "year":
@@ -62,10 +54,13 @@ def build_period_archives(generator):
                     "period_num": (period,) if granularity == "year" else tuple(period),
                 }
             )
-    generator.period_archives = archives
-    generator.context["period_archives"] = archives
+    return archives
+
+
+def group_in_one_pass(generator):
+    if speedups.on(generator.settings):
+        generator._build_period_archives = build_period_archives
 
 
 def register():
-    signals.initialized.connect(take_over_settings)
-    signals.article_generator_finalized.connect(build_period_archives)
+    signals.article_generator_init.connect(group_in_one_pass)

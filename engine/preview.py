@@ -1,4 +1,7 @@
-"""A preview session: build a content folder once, then again after each change,
+"""Seam: a content object's private `_context` (set by Content.__init__), pointed
+at the new run's context when a release object serves a second run.
+
+A preview session: build a content folder once, then again after each change,
 rewriting only the pages whose inputs changed.
 
 Pelican has no incremental build: every run reads every release and renders
@@ -23,7 +26,9 @@ the settings, the theme and the plugins are fixed for the session: a change to
 any of them needs a new session (`invoke livereload` starts one).
 
 Values the fingerprint does not know get a fresh token, so their page is
-always rendered: unknown never means unchanged.
+always rendered: unknown never means unchanged. With the speed-ups off
+(engine/speedups.py) every run is a full build in place: nothing is reused,
+every page is rendered, and pages no longer written are still removed.
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ from pelican.settings import read_settings
 from pelican.urlwrappers import URLWrapper
 
 from arsip.registry import Registry
+from engine import speedups
 
 log = logging.getLogger(__name__)
 
@@ -72,12 +78,14 @@ class PreviewSession:
             override={"PATH": str(content), "OUTPUT_PATH": str(output), **(overrides or {})},
         )
         settings[SESSION_SETTING] = self
-        # Every run makes new generators, each with a new Jinja environment:
-        # keep the compiled templates for the session.
-        settings["JINJA_ENVIRONMENT"] = {
-            **settings["JINJA_ENVIRONMENT"],
-            "bytecode_cache": MemcachedBytecodeCache(_MemoryClient()),
-        }
+        self.speedups = speedups.on(settings)
+        if self.speedups:
+            # Every run makes new generators, each with a new Jinja environment:
+            # keep the compiled templates for the session.
+            settings["JINJA_ENVIRONMENT"] = {
+                **settings["JINJA_ENVIRONMENT"],
+                "bytecode_cache": MemcachedBytecodeCache(_MemoryClient()),
+            }
         self.output = Path(settings["OUTPUT_PATH"])
         self.pelican = Pelican(settings)
         self._articles: dict[str, tuple[bytes, Content]] = {}
@@ -110,18 +118,19 @@ class PreviewSession:
         self.rendered = []
         self.written: set[str] = set()
         self._deferred: list = []
-        # Pelican memoizes rendered content per object; a reused release must
-        # resolve its links against this run's context, not the last one's.
-        Content.get_content.cache.clear()
-        Content.get_summary.cache.clear()
+        if not self.speedups:
+            self.kept = {}
         try:
             self.pelican.run()
         finally:
             self.fingerprints = Fingerprints(self)  # let the run's objects go
-        # Later runs read a few changed files: a pool of parsers would cost more
-        # than it saves, and loading Pelican's reader cache (every release's
-        # parse, pickled) more than parsing them again.
-        self.pelican.settings.update(READ_WORKERS=1, LOAD_CONTENT_CACHE=False, CACHE_CONTENT=False)
+        if self.speedups:
+            # Later runs read a few changed files: a pool of parsers would cost
+            # more than it saves, and loading Pelican's reader cache (every
+            # release's parse, pickled) more than parsing them again.
+            self.pelican.settings.update(
+                READ_WORKERS=1, LOAD_CONTENT_CACHE=False, CACHE_CONTENT=False
+            )
         self._background = threading.Thread(target=self._run_deferred, args=(self._deferred,))
         self._background.start()
 
@@ -160,7 +169,7 @@ class PreviewSession:
             folder.rmdir()
             folder = folder.parent
 
-    # -- the articles generator's cache (plugins/incremental.py) ---------
+    # -- the articles generator's cache (engine/incremental.py) ---------
 
     def stamp(self, path: str) -> bytes:
         """The hash of a source file's bytes, read again only when its size or
@@ -191,6 +200,8 @@ class PreviewSession:
 
     def per_file(self, kind: str, path, compute):
         """`compute()`, a fact about the file at `path`, again only when the file changed."""
+        if not self.speedups:
+            return compute()
         path = str(path)
         stamp = self.stamp(path)
         known = self._per_file.get((kind, path))
@@ -203,11 +214,13 @@ class PreviewSession:
     def constant(self, kind: str, compute):
         """`compute()` once per session: for what depends only on what the session
         holds fixed (the registry, the settings)."""
+        if not self.speedups:
+            return compute()
         if kind not in self._constants:
             self._constants[kind] = compute()
         return self._constants[kind]
 
-    # -- the writer (plugins/archive_writer.py) ------------------------------
+    # -- the writer (engine/writer.py) ------------------------------
 
     def unchanged(self, path: str, template, context: dict) -> bool:
         """Whether `path` exists as rendered from the same inputs; records `path` as written."""
@@ -222,7 +235,7 @@ class PreviewSession:
 
     def _same(self, path: str, signature) -> bool:
         """Whether `path` exists as rendered from `signature`; else it is to be rendered."""
-        if self._signatures.get(path) == signature and os.path.exists(path):
+        if self.speedups and self._signatures.get(path) == signature and os.path.exists(path):
             return True
         self._signatures[path] = signature
         self.rendered.append(path)
@@ -238,7 +251,9 @@ class PreviewSession:
         signature = (template.name, fingerprint, tuple(self.fingerprints.token(x) for x in inputs))
         known = self._listings.get(name)
         self._pending_listings[name] = signature
-        if known is None or known[0] != signature or not all(map(os.path.exists, known[1])):
+        if not self.speedups or known is None or known[0] != signature:
+            return None
+        if not all(map(os.path.exists, known[1])):
             return None
         self.written.update(known[1])
         return known[1]

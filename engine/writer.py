@@ -1,7 +1,8 @@
-"""The writer: feed entries built once, files written only when their bytes change.
+"""Seam: Pelican's Writer, subclassed and handed to Pelican by `get_writer`;
+its private `_open_w` is copied, `_add_item_to_the_feed` called with a stand-in
+feed, and `write_file`'s rule for splitting a listing into pages repeated.
 
-Adds to the build Pelican's Writer with two changes that leave the output as
-it was:
+With the speed-ups on, two changes that leave the output as it was:
 - A release is an entry in the site's feed and in the feed of each of its
   units, officers and activity types. Pelican works out the entry (link, id,
   title, content, dates) again for every feed; this writer does it once per
@@ -10,8 +11,10 @@ it was:
   written again. On a rebuild almost every page is unchanged, and replacing
   a file costs far more than reading and comparing it; unchanged files also
   keep their modification time, so a deploy copies only what changed.
-- In a preview session (arsip/preview.py), a page or feed whose inputs are
-  unchanged since the session's last run is not even rendered.
+In a preview session (engine/preview.py) the writer also tells the session
+every page and feed it writes, and with the speed-ups on does not even render
+one whose inputs are unchanged since the session's last run. Otherwise, with
+the speed-ups off, Pelican's own Writer writes the site.
 """
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ from pelican import signals
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer, logger
 
-from arsip.preview import SESSION_SETTING, Layers
+from engine import speedups
+from engine.preview import SESSION_SETTING, Layers
 
 
 class _Unchanged(str):
@@ -108,8 +112,9 @@ class _RenderIfChanged:
 class ArchiveWriter(Writer):
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings)
+        self._speedups = speedups.on(self.settings)
         self._entries = {}
-        self._session = (settings or {}).get(SESSION_SETTING)
+        self._session = self.settings.get(SESSION_SETTING)
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None, **kwargs):
         if self._session is None or not name:
@@ -163,6 +168,8 @@ class ArchiveWriter(Writer):
         return super().write_feed(elements, context, path, url, feed_type, **kwargs)
 
     def _add_item_to_the_feed(self, feed, item):
+        if not self._speedups:
+            return super()._add_item_to_the_feed(feed, item)
         rss = isinstance(feed, Rss201rev2Feed)
         key = (item, rss, self.site_url)
         if key not in self._entries:
@@ -172,6 +179,8 @@ class ArchiveWriter(Writer):
         feed.add_item(**self._entries[key])
 
     def _open_w(self, filename, encoding, override=False):
+        if not self._speedups:
+            return super()._open_w(filename, encoding, override)
         # Pelican's bookkeeping (pelican.writers.Writer._open_w), then a file
         # that is only replaced when its text changed.
         if filename in self._overridden_files:
@@ -196,7 +205,10 @@ class ArchiveWriter(Writer):
 
 
 def get_writer(pelican):
-    return ArchiveWriter
+    settings = pelican.settings
+    if speedups.on(settings) or settings.get(SESSION_SETTING) is not None:
+        return ArchiveWriter
+    return None  # Pelican's Writer
 
 
 def register():

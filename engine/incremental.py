@@ -1,14 +1,16 @@
-"""Read only the releases that changed, when the build runs in a preview session.
+"""Seam: the articles generator's cache methods (FileStampDataCacher.get_cached_data
+and cache_data, which ArticlesGenerator.generate_context calls for every file),
+replaced on the instance for one run of a preview session.
 
-Adds to the build, only when a preview session (arsip/preview.py, started by
-`invoke livereload`) runs it: the articles generator takes the release object
-of an unchanged file from the session's previous run instead of reading the
-file again, and hands each release it reads to the session (Pelican's reader
-cache is saved in the background, and only when a file was parsed). Plugins
-that work on all releases (registry, related, taxonomies, archives) still run
-on every release, as in any build. When all is written, the pages of deleted
-or moved releases are removed, in the background too. Outside a session the
-plugin does nothing.
+Only when a preview session (engine/preview.py, started by `invoke
+livereload`) runs the build: the generator takes the release object of an
+unchanged file from the session's previous run instead of reading the file
+again, and hands each release it reads to the session. Pelican's reader cache
+(Readers.cache_data and save_cache, replaced the same way) is saved in the
+background, and only when a file was parsed. Plugins that work on all
+releases (registry, related, taxonomies, archives) still run on every release,
+as in any build. When all is written, the pages of deleted or moved releases
+are removed, in the background too. Outside a session this does nothing.
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ import os
 
 from pelican import signals
 
-from arsip.preview import SESSION_SETTING
+from engine import speedups
+from engine.preview import SESSION_SETTING
 
 
 def reuse_unchanged_releases(generator):
     session = generator.settings.get(SESSION_SETTING)
-    if session is None:
+    if session is None or not speedups.on(generator.settings):
         return
 
     def cached(path, default=None):
@@ -69,5 +72,5 @@ def _source(generator, path: str) -> str:
 
 def register():
     signals.article_generator_init.connect(reuse_unchanged_releases)
-    # Queued before the search index (plugins register in PLUGINS order).
+    # Queued before the search index: PLUGINS names the engine before search.
     signals.finalized.connect(remove_stale_pages)

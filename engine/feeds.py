@@ -1,12 +1,14 @@
-"""Atom feed entries written as XML once per build, then copied into every feed.
+"""Seam: feedgenerator's Atom1Feed.write_items (the library Pelican's writer
+feeds), replaced on the instance of each Atom feed Pelican is about to write.
 
 A release is an entry in the site's feed and in the feed of each of its units,
 officers and activity types (365 term feeds in a large archive, each with the
 full text of up to FEED_MAX_ITEMS releases). The writer already builds each
-entry's fields once (plugins/archive_writer.py); escaping the full text into
-XML was still done again for every feed. This plugin keeps, per build, the
-XML of each entry as feedgenerator writes it, and has each Atom feed copy it:
-the feeds come out byte for byte as before.
+entry's fields once (engine/writer.py); escaping the full text into XML was
+still done again for every feed. With the speed-ups on, each entry's XML is
+kept per build as feedgenerator writes it (the copy of Atom1Feed.write's
+entry below), and each Atom feed copies it: the feeds come out byte for byte
+as before.
 
 How: on `feed_generated` (sent before a feed is written) the feed is given a
 `write_items` that looks its entries up in the build's cache by their fields
@@ -21,6 +23,8 @@ import io
 from feedgenerator import Atom1Feed
 from feedgenerator.django.utils.xmlutils import SimplerXMLGenerator
 from pelican import signals
+
+from engine import speedups
 
 ENTRIES_KEY = "feed_entry_xml"  # per-build cache in the context shared by all generators
 
@@ -61,7 +65,7 @@ def _entry(feed: Atom1Feed, item) -> str:
 
 
 def reuse_entries(context, feed):
-    if isinstance(feed, Atom1Feed):
+    if isinstance(feed, Atom1Feed) and speedups.on(context):
         # On the instance, so that the feed's class stays its own (plugins/atom_feeds.py).
         entry_xml = context.setdefault(ENTRIES_KEY, {})
         feed.write_items = functools.partial(write_cached_items, feed, entry_xml)

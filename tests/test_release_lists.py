@@ -1,7 +1,11 @@
-"""Cards rendered once and the pruned related-release search give the same pages.
+"""Release lists: related releases are the best scoring, and every card links
+to its release from any depth.
 
 Built from a generated corpus (bench/generate.py) with the real settings, so
-that lists are long enough to paginate and releases share terms.
+that lists are long enough to paginate and releases share terms. Related
+lists are compared with the definition (every pair scored); cards, rendered
+once per build with a placeholder for SITEURL (engine/render.py), must link
+to an existing release page from pages at every depth.
 """
 
 from __future__ import annotations
