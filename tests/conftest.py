@@ -343,3 +343,19 @@ def published(tmp_path_factory) -> Published:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return Published(target, site_url, port, result.stdout)
+
+
+def stalled_pagefind(folder: Path) -> Path:
+    """A Pagefind that answers `--version` and then never finishes indexing."""
+    import stat
+
+    slow = folder / "slow-pagefind"
+    real = subprocess.run(
+        [sys.executable, "-c", "from pagefind_bin import get_executable; print(get_executable())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    slow.write_text(f'#!/bin/sh\n[ "$1" = --version ] && exec {real} "$@"\nsleep 600\n')
+    slow.chmod(slow.stat().st_mode | stat.S_IXUSR)
+    return slow

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, stalled_pagefind
 
 from arsip import output as swap
 
@@ -187,15 +187,7 @@ def test_a_killed_build_leaves_the_output_and_the_next_build_clears_its_folder(
     source.write_text(source.read_text(encoding="utf-8") + "\nKalimattambahan.\n", encoding="utf-8")
 
     # Pagefind that never finishes: the build waits for it with every page written.
-    slow = tmp_path / "slow-pagefind"
-    real = subprocess.run(
-        [sys.executable, "-c", "from pagefind_bin import get_executable; print(get_executable())"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    slow.write_text(f'#!/bin/sh\n[ "$1" = --version ] && exec {real} "$@"\nsleep 600\n')
-    slow.chmod(slow.stat().st_mode | stat.S_IXUSR)
+    slow = stalled_pagefind(tmp_path)
     build = subprocess.Popen(
         command("pelican pelicanconf", content_copy, out, cache),
         cwd=ROOT,

@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import stat
 import subprocess
 import sys
 import time
@@ -22,7 +21,7 @@ import traceback
 from pathlib import Path
 
 import pytest
-from conftest import CONTENT, ROOT, run_invoke
+from conftest import CONTENT, ROOT, run_invoke, stalled_pagefind
 
 from arsip import publish as deploy
 
@@ -243,15 +242,7 @@ def test_a_killed_publish_leaves_the_target_and_the_next_one_removes_its_folder(
     scratch_root = tmp_path / "tmp"
     scratch_root.mkdir()
     target = tmp_path / "target"
-    slow = tmp_path / "slow-pagefind"
-    real = subprocess.run(
-        [sys.executable, "-c", "from pagefind_bin import get_executable; print(get_executable())"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    slow.write_text(f'#!/bin/sh\n[ "$1" = --version ] && exec {real} "$@"\nsleep 600\n')
-    slow.chmod(slow.stat().st_mode | stat.S_IXUSR)
+    slow = stalled_pagefind(tmp_path)
     environment = {
         **os.environ,
         "SITEURL": "https://arsip.example.id",
