@@ -137,8 +137,9 @@ TAG_START = re.compile(r"<[a-zA-Z/!?]")
 # must clean them exactly as the build's own readers do. "warm": a second build
 # from the content cache, whose parses the sanitizer marks as already cleaned.
 # "publish": publishconf.py with an absolute SITEURL: JSON-LD, minified HTML,
-# .gz and .br files.
-@pytest.fixture(scope="module", params=["serial", "pool", "warm", "publish"])
+# .gz and .br files. "off": the engine's speed-ups off, so Pelican's reader
+# pass runs Typogrify and the sanitizer's second pass cleans content objects.
+@pytest.fixture(scope="module", params=["serial", "pool", "warm", "publish", "off"])
 def hostile_site(tmp_path_factory, request):
     content = tmp_path_factory.mktemp("hostile") / "content"
     shutil.copytree(CONTENT, content)
@@ -152,6 +153,8 @@ def hostile_site(tmp_path_factory, request):
     settings = "pelicanconf.py"
     if request.param == "pool":
         extra += ["READ_PARALLEL_MIN=1", "READ_WORKERS=2"]
+    if request.param == "off":
+        extra += ["ENGINE_SPEEDUPS=false"]
     site_url = f"http://127.0.0.1:{free_port()}"
     if request.param == "publish":
         settings = "publishconf.py"
