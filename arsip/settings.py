@@ -11,6 +11,7 @@ but is none of them is refused too: a misspelt name is not silently ignored.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -71,6 +72,11 @@ DEFAULTS = {
     "POST_BUILD_STEPS": ("search", "strict", "output_swap"),
     # The engine's speed-ups (engine/): False builds the same site the slow way.
     "ENGINE_SPEEDUPS": True,
+    # engine/parallel.py: how many processes render a full build's pages and
+    # feeds (1: the main process alone); by default one per usable core.
+    "RENDER_WORKERS": len(os.sched_getaffinity(0))
+    if hasattr(os, "sched_getaffinity")
+    else (os.cpu_count() or 1),
 }
 
 # Settings with these prefixes are the archive's: a name that is not in
@@ -84,6 +90,7 @@ PREFIXES = (
     "COMPRESS_",
     "POST_BUILD_",
     "WEBSUB_",
+    "RENDER_",
     *(f"{kind.setting}_" for kind in KINDS.values()),
 )
 
@@ -176,6 +183,7 @@ CHECKS: dict[str, Check] = {
     },
     "RELATED_COUNT": (lambda v: _whole(v, 0), "a whole number, 0 or more"),
     "ENGINE_SPEEDUPS": (lambda v: isinstance(v, bool), "True or False"),
+    "RENDER_WORKERS": (lambda v: _whole(v, 1), "a positive whole number of processes"),
     "SEARCH_URL": (_url, "a path in the site, e.g. 'cari/'"),
     "SEARCH_SAVE_AS": (_path, "a file path in the site, e.g. 'cari/index.html'"),
     "SEARCH_LANGUAGE": (

@@ -26,6 +26,7 @@ from engine import (
     feeds,
     incremental,
     ordering,
+    parallel,
     periods,
     pool,
     readers,
@@ -44,6 +45,7 @@ MODULES = (
     render,
     feeds,
     writer,
+    parallel,  # after the writer; its receiver of article_writer_finalized before search's
 )
 
 

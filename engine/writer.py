@@ -11,6 +11,12 @@ With the speed-ups on, two changes that leave the output as it was:
   written again. On a rebuild almost every page is unchanged, and replacing
   a file costs far more than reading and comparing it; unchanged files also
   keep their modification time, so a deploy copies only what changed.
+When the build renders in several processes (engine/parallel.py), each
+process's writer is given its `share`: it renders and writes only the calls of
+write_file and write_feed that are its own (call i of process k of n when
+i mod n == k; every process makes the same calls), and for the others keeps
+Pelican's bookkeeping only (which files are written or overridden, the
+`localsiteurl` a page leaves in the context), logging nothing of them.
 In a preview session (engine/preview.py) the writer also tells the session
 every page and feed it writes, and with the speed-ups on does not even render
 one whose inputs are unchanged since the session's last run. Otherwise, with
@@ -20,7 +26,9 @@ the speed-ups off, Pelican's own Writer writes the site.
 from __future__ import annotations
 
 import io
+import logging
 import os
+from contextlib import contextmanager
 
 from feedgenerator import Atom1Feed, Rss201rev2Feed
 from pelican import signals
@@ -51,6 +59,35 @@ class _AtomEntry(Atom1Feed):
 class _RssEntry(Rss201rev2Feed):
     __init__ = _AtomEntry.__init__
     add_item = _AtomEntry.add_item
+
+
+class _Nothing:
+    """The template of a page another process renders."""
+
+    @staticmethod
+    def render(context):
+        return ""
+
+
+class _Discard(io.StringIO):
+    """The file of a page or feed another process writes."""
+
+    def write(self, text):
+        return len(text)
+
+
+class _Quiet(logging.Filter):
+    """Drops what Pelican's writer logs about the files another process writes."""
+
+    def __init__(self):
+        super().__init__()
+        self.skipping = False
+
+    def filter(self, record):
+        return not self.skipping
+
+
+_quiet = _Quiet()
 
 
 class _WriteIfChanged(io.StringIO):
@@ -115,8 +152,33 @@ class ArchiveWriter(Writer):
         self._speedups = speedups.on(self.settings)
         self._entries = {}
         self._session = self.settings.get(SESSION_SETTING)
+        self.share: tuple[int, int] | None = None  # (this process, of how many)
+        self._calls = 0  # write calls made while sharing
+        if _quiet not in logger.filters:
+            logger.addFilter(_quiet)
+
+    def _mine(self) -> bool:
+        """Whether this process renders the next write call."""
+        if self.share is None:
+            return True
+        call, self._calls = self._calls, self._calls + 1
+        return call % self.share[1] == self.share[0]
+
+    @contextmanager
+    def _skipping(self):
+        _quiet.skipping = True
+        try:
+            yield
+        finally:
+            _quiet.skipping = False
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None, **kwargs):
+        if name and not self._mine():
+            # Pelican's own steps, but for rendering and writing (`_open_w`).
+            with self._skipping():
+                return super().write_file(
+                    name, _Nothing, context, relative_urls, paginated, **kwargs
+                )
         if self._session is None or not name:
             return super().write_file(name, template, context, relative_urls, paginated, **kwargs)
         # What the template sees, but for the pagination's own variables: decided
@@ -158,6 +220,13 @@ class ArchiveWriter(Writer):
         return lists and kwargs.get("template_name") in self.settings["PAGINATED_TEMPLATES"]
 
     def write_feed(self, elements, context, path=None, url=None, feed_type="atom", **kwargs):
+        if path and not self._mine():
+            # Pelican's bookkeeping of the file (pelican.writers.Writer.write_feed).
+            target = sanitised_join(self.output_path, path)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with self._skipping():
+                self._open_w(target, "utf-8", kwargs.get("override_output", False)).close()
+            return None
         if self._session is not None and path:
             target = sanitised_join(self.output_path, path)
             details = (url, feed_type, tuple(sorted(kwargs.items())))
@@ -201,6 +270,8 @@ class ArchiveWriter(Writer):
         if override:
             self._overridden_files.add(filename)
         self._written_files.add(filename)
+        if _quiet.skipping:
+            return _Discard()
         return _WriteIfChanged(filename, encoding)
 
 

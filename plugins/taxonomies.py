@@ -60,6 +60,10 @@ def officer_history(officer, releases) -> list[Period]:
 class TaxonomiesGenerator(Generator):
     """Writes the index, pages and feeds of each taxonomy."""
 
+    # Its generate_output only calls the writer: the engine may share the
+    # rendering between processes (engine/parallel.py).
+    RENDER_SHARED = True
+
     def generate_context(self):
         releases = self.context["articles"]  # published, newest first
         taxonomies = {}
