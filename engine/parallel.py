@@ -48,11 +48,14 @@ import sys
 from blinker import Signal
 from pelican import signals
 from pelican.generators import ArticlesGenerator
+from pelican.log import FilteredMessage
 
 from arsip.settings import DEFAULTS
 from engine import speedups
 from engine.preview import SESSION_SETTING
 from engine.writer import ArchiveWriter
+
+logger = logging.getLogger(__name__)
 
 SETTING = "RENDER_WORKERS"
 SHARED_ATTRIBUTE = "RENDER_SHARED"  # on a generator class: its output is only writer calls
@@ -136,6 +139,7 @@ class _SharedOutput:
         return generate_output
 
     def start(self, writer):
+        logger.info("Rendering with %d processes", self.workers)
         sys.stdout.flush()
         sys.stderr.flush()
         # What the workers inherit stays out of their garbage collector's
@@ -217,13 +221,15 @@ class _Worker:
 def _log(records):
     for record, error in records:
         log = logging.getLogger(record.name)
-        if error is None:
-            log.handle(record)
-            continue
-        try:  # handlers that look at the error being handled see it, as in the worker
-            raise error
-        except BaseException:
-            log.handle(record)
+        # Pelican's loggers raise this for a record their filters drop (pelican.log).
+        with contextlib.suppress(FilteredMessage):
+            if error is None:
+                log.handle(record)
+                continue
+            try:  # handlers that look at the error being handled see it, as in the worker
+                raise error
+            except BaseException:
+                log.handle(record)
 
 
 class _Capture(logging.Handler):

@@ -34,6 +34,12 @@ SEAMS = (
         "296180f3ec4d7bff349b930f2e0fca689fceb970fa50648d194a81000cf46487",
     ),
     Seam(
+        "pelican.Pelican.run",
+        "engine/parallel.py",
+        "relies on it calling each generator's generate_output once, in order, with one writer, once the context is complete (after all_generators_finalized)",
+        "296180f3ec4d7bff349b930f2e0fca689fceb970fa50648d194a81000cf46487",
+    ),
+    Seam(
         "pelican.cache.FileDataCacher.__init__",
         "engine/cache.py",
         "relies on one cache file under CACHE_PATH, keyed by path alone",
@@ -92,6 +98,12 @@ SEAMS = (
         "engine/periods.py",
         "overrides it on the instance, same result",
         "c19e3024444c4c43b91c678d95652b51960e73fd307d749d2dc86c9f036104e9",
+    ),
+    Seam(
+        "pelican.generators.ArticlesGenerator.generate_output",
+        "engine/parallel.py",
+        "overrides it on the instance and runs it in every process; relies on it writing only through the writer and sending article_writer_finalized last",
+        "4b3e7da42dab41901524ddf984f91c724cf3f94c41baeba61759cabcb8d3028d",
     ),
     Seam(
         "pelican.generators.ArticlesGenerator.generate_articles",
@@ -186,14 +198,20 @@ SEAMS = (
     Seam(
         "pelican.writers.Writer.write_feed",
         "engine/writer.py",
-        "overrides it",
+        "overrides it, and repeats its bookkeeping of a feed another process writes (engine/parallel.py)",
         "a3b5bc0d0a446c1061a43a358b53935e3fd673f760d11f47898df2e0ff2e8b6c",
     ),
     Seam(
         "pelican.writers.Writer.write_file",
         "engine/writer.py",
-        "overrides it and repeats its pagination rule; engine/render.py relies on SITEURL being all a page changes in a card",
+        "overrides it and repeats its pagination rule; calls it with a template that renders nothing for a page another process writes (engine/parallel.py), relying on _open_w being its only write; engine/render.py relies on SITEURL being all a page changes in a card",
         "6a604ad67bbeec997e58ef69a393930c22cf3178a760fdc21d2c42f1871da373",
+    ),
+    Seam(
+        "blinker.Signal.muted",
+        "engine/parallel.py",
+        "mutes Pelican's signals in a worker (blinker, Pelican's signal library)",
+        "e38ef84095c4d6bfdf8d0e3a973bc57e6e6c0540ffb9788f352076396e3d9fe6",
     ),
     Seam(
         "feedgenerator.Atom1Feed.write",

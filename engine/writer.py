@@ -26,7 +26,6 @@ the speed-ups off, Pelican's own Writer writes the site.
 from __future__ import annotations
 
 import io
-import logging
 import os
 from contextlib import contextmanager
 
@@ -74,20 +73,6 @@ class _Discard(io.StringIO):
 
     def write(self, text):
         return len(text)
-
-
-class _Quiet(logging.Filter):
-    """Drops what Pelican's writer logs about the files another process writes."""
-
-    def __init__(self):
-        super().__init__()
-        self.skipping = False
-
-    def filter(self, record):
-        return not self.skipping
-
-
-_quiet = _Quiet()
 
 
 class _WriteIfChanged(io.StringIO):
@@ -154,8 +139,7 @@ class ArchiveWriter(Writer):
         self._session = self.settings.get(SESSION_SETTING)
         self.share: tuple[int, int] | None = None  # (this process, of how many)
         self._calls = 0  # write calls made while sharing
-        if _quiet not in logger.filters:
-            logger.addFilter(_quiet)
+        self._skipping_call = False
 
     def _mine(self) -> bool:
         """Whether this process renders the next write call."""
@@ -166,11 +150,14 @@ class ArchiveWriter(Writer):
 
     @contextmanager
     def _skipping(self):
-        _quiet.skipping = True
+        """A call another process renders: nothing written, and Pelican's
+        writer logs nothing (the other process logs it)."""
+        logged = logger.disabled
+        self._skipping_call = logger.disabled = True
         try:
             yield
         finally:
-            _quiet.skipping = False
+            self._skipping_call, logger.disabled = False, logged
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None, **kwargs):
         if name and not self._mine():
@@ -270,7 +257,7 @@ class ArchiveWriter(Writer):
         if override:
             self._overridden_files.add(filename)
         self._written_files.add(filename)
-        if _quiet.skipping:
+        if self._skipping_call:
             return _Discard()
         return _WriteIfChanged(filename, encoding)
 

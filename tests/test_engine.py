@@ -1,12 +1,12 @@
 """The engine's speed-ups change how fast the site is built, never what is built.
 
 ENGINE_SPEEDUPS = False (engine/speedups.py) builds with Pelican's own writer,
-Typogrify pass, period archives and URLs, one parser per file and no parse
-pool. The real content (development and publishing settings) and a generated
+Typogrify pass, period archives and URLs, one parser per file, no parse pool
+and one rendering process. The real content (development and publishing settings) and a generated
 corpus (long paginated lists, releases in many feeds) are built with the
 speed-ups off, then on from an empty content cache (the corpus parsed in
-parallel), then on again from the warm cache: every output file must be byte
-for byte the same. And the content cache serves no stale parse: not after an
+parallel), then on again from the warm cache (rendered by two processes, then three):
+every output file must be byte for byte the same. And the content cache serves no stale parse: not after an
 edit, not after a change to a setting a parse depends on.
 """
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import filecmp
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -71,9 +72,9 @@ def test_speedups_on_and_off_build_the_same_site(corpus, config, tmp_path, monke
 
     # Off first: were its parses (Typogrify not yet applied) served to the
     # speed-ups from the same cache, their pages would lack typography.
-    off = site("off", OFF)
-    cold = site("cold", "READ_WORKERS=2", "READ_PARALLEL_MIN=1", "--verbose")
-    warm = site("warm")
+    off = site("off", OFF, "--verbose")
+    cold = site("cold", "READ_WORKERS=2", "READ_PARALLEL_MIN=1", "RENDER_WORKERS=2", "--verbose")
+    warm = site("warm", "RENDER_WORKERS=3", "--verbose")  # (engine/parallel.py)
 
     pages = sorted(off.output.rglob("*.html"))
     assert len(pages) > (3 * RELEASES if corpus == "generated" else 10)
@@ -81,6 +82,11 @@ def test_speedups_on_and_off_build_the_same_site(corpus, config, tmp_path, monke
     assert differences(off.output, warm.output) == []
     if corpus == "generated":
         assert f"Parsing {RELEASES} files with 2 processes" in cold.stdout + cold.stderr
+    assert "Rendering with 2 processes" in cold.stdout + cold.stderr
+    assert "Rendering with 3 processes" in warm.stdout + warm.stderr
+    # Each file written is logged once, whichever process wrote it.
+    written = [len(re.findall(r"\bWriting\b", b.stdout + b.stderr)) for b in (off, cold, warm)]
+    assert written == [written[0]] * 3 and written[0] > len(pages)
 
 
 @pytest.fixture
