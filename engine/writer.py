@@ -13,8 +13,9 @@ With the speed-ups on, two changes that leave the output as it was:
   keep their modification time, so a deploy copies only what changed.
 When the build renders in several processes (engine/parallel.py), each
 process's writer is given its `share`: it renders and writes only the calls of
-write_file and write_feed that are its own (call i of process k of n when
-i mod n == k; every process makes the same calls), and for the others keeps
+write_file and write_feed that are its own (the i-th call of either, for
+process k of n, when i mod n == k: pages alternate between the processes, and
+so do feeds; every process makes the same calls), and for the others keeps
 Pelican's bookkeeping only (which files are written or overridden, the
 `localsiteurl` a page leaves in the context), logging nothing of them.
 In a preview session (engine/preview.py) the writer also tells the session
@@ -138,14 +139,14 @@ class ArchiveWriter(Writer):
         self._entries = {}
         self._session = self.settings.get(SESSION_SETTING)
         self.share: tuple[int, int] | None = None  # (this process, of how many)
-        self._calls = 0  # write calls made while sharing
+        self._calls: dict[str, int] = {}  # the last write call of each kind made while sharing
         self._skipping_call = False
 
-    def _mine(self) -> bool:
-        """Whether this process renders the next write call."""
+    def _mine(self, kind: str) -> bool:
+        """Whether this process renders the next write call of this kind (page or feed)."""
         if self.share is None:
             return True
-        call, self._calls = self._calls, self._calls + 1
+        call = self._calls[kind] = self._calls.get(kind, -1) + 1
         return call % self.share[1] == self.share[0]
 
     @contextmanager
@@ -160,7 +161,7 @@ class ArchiveWriter(Writer):
             self._skipping_call, logger.disabled = False, logged
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None, **kwargs):
-        if name and not self._mine():
+        if name and not self._mine("page"):
             # Pelican's own steps, but for rendering and writing (`_open_w`).
             with self._skipping():
                 return super().write_file(
@@ -207,7 +208,7 @@ class ArchiveWriter(Writer):
         return lists and kwargs.get("template_name") in self.settings["PAGINATED_TEMPLATES"]
 
     def write_feed(self, elements, context, path=None, url=None, feed_type="atom", **kwargs):
-        if path and not self._mine():
+        if path and not self._mine("feed"):
             # Pelican's bookkeeping of the file (pelican.writers.Writer.write_feed).
             target = sanitised_join(self.output_path, path)
             os.makedirs(os.path.dirname(target), exist_ok=True)
