@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from pelican.settings import DEFAULT_CONFIG
 
-from arsip.settings import with_defaults
+from arsip.settings import SettingsError, with_defaults
 from engine import parallel
 from engine.writer import ArchiveWriter
 
@@ -152,3 +152,9 @@ def test_one_worker_or_a_listener_to_written_files_renders_in_one_process(tmp_pa
     finally:
         parallel.signals.content_written.disconnect(listener)
     assert set().union(*renderers(record).values()) == {str(os.getpid())}
+
+
+@pytest.mark.parametrize("workers", [0, "2", 1.5, True])
+def test_render_workers_must_be_a_positive_whole_number(workers):
+    with pytest.raises(SettingsError, match="RENDER_WORKERS must be a positive whole number"):
+        settings(workers)
