@@ -1,7 +1,7 @@
 """Seam: each shared generator's `generate_output`, overridden on the instance
 (Pelican.run calls every generator's in turn with one writer, after the
-context is complete); in the workers, blinker's Signal.muted on Pelican's
-signals.
+context is complete); in the workers, blinker's Signal.muted on some of
+Pelican's signals.
 
 With the speed-ups on, a full build (not a preview session) renders its pages
 and feeds in RENDER_WORKERS processes (arsip/settings.py; by default one per
@@ -17,10 +17,12 @@ generator (pages, open data, statistics, static files) runs in the main
 process alone.
 
 What the rest of the build sees is what one process gives it:
-- The main process sends every signal as one process would; a worker sends
-  none (all muted, but feed_generated, which completes the feeds it renders).
-  Pelican announces each file it writes (content_written, feed_written): when
-  any plugin listens to them, the build renders in one process.
+- The main process sends every signal as one process would. A worker sends
+  those that complete what it renders (feed_generated), not those that tell
+  of the output's progress (PROGRESS: a release about to be written, the
+  articles generator's end, a file written). content_written and feed_written
+  would tell the main process of a file another process writes, perhaps not
+  yet on disk: when a plugin listens to them, the build renders in one process.
 - Before article_writer_finalized (on which search indexes the release pages)
   and at the end of each shared generator, the main process waits until every
   worker has written its share of it.
@@ -45,7 +47,6 @@ import pickle
 import signal
 import sys
 
-from blinker import Signal
 from pelican import signals
 from pelican.generators import ArticlesGenerator
 from pelican.log import FilteredMessage
@@ -59,10 +60,14 @@ logger = logging.getLogger(__name__)
 
 SETTING = "RENDER_WORKERS"
 SHARED_ATTRIBUTE = "RENDER_SHARED"  # on a generator class: its output is only writer calls
-# A receiver of these would be told of a file by one process while another writes it.
+# A receiver of these in the main process would be told of files another process writes.
 ANNOUNCING = (signals.content_written, signals.feed_written)
-# What a worker still sends: the receivers complete the feed it is rendering.
-RENDERING = (signals.feed_generated,)
+# What tells of the shared output's progress: the main process alone sends it.
+PROGRESS = (
+    *ANNOUNCING,
+    signals.article_generator_write_article,
+    signals.article_writer_finalized,
+)
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 _build: _SharedOutput | None = None  # this process's current build, while it shares
@@ -121,10 +126,10 @@ class _SharedOutput:
         def generate_output(writer):
             if not isinstance(writer, ArchiveWriter):
                 return type(generator).generate_output(generator, writer)
-            if not self.children:
-                self.start(writer)
-            writer.share = (0, self.workers)
             try:
+                if not self.children:
+                    self.start(writer)
+                writer.share = (0, self.workers)
                 type(generator).generate_output(generator, writer)
                 self.wait_for(generator)
             except BaseException:
@@ -278,9 +283,8 @@ def _work(shared, writer, share, pipe: int, parent: int):
         root.addHandler(capture)
         writer.share = share
         with contextlib.ExitStack() as muted:
-            for sent in vars(signals).values():
-                if isinstance(sent, Signal) and sent not in RENDERING:
-                    muted.enter_context(sent.muted())
+            for progress in PROGRESS:
+                muted.enter_context(progress.muted())
             try:
                 for position, generator in enumerate(shared):
                     type(generator).generate_output(generator, writer)
