@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import signal
 from pathlib import Path
 
 import pytest
@@ -26,14 +27,17 @@ PAGES = 9
 class Template:
     """Renders a page's name; notes which process rendered it; fails or logs on request."""
 
-    def __init__(self, record: Path, fail: str | None = None, log: str | None = None):
-        self.record, self.fail, self.log = record, fail, log
+    def __init__(self, record: Path, fail=None, log=None, die=None):
+        self.record, self.fail, self.log, self.die = record, fail, log, die
+        self.main = os.getpid()
 
     def render(self, context):
         name = context["output_file"]
         (self.record / f"{name}.{os.getpid()}").touch()
         if name == self.fail:
             raise ValueError(f"cannot render {name}")
+        if name == self.die and os.getpid() != self.main:  # (never the test's own process)
+            os.kill(os.getpid(), signal.SIGKILL)
         if name == self.log:
             logging.getLogger("tests.parallel").error("odd page %s", name)
         return f"<p>{name}</p>"
@@ -130,6 +134,12 @@ def test_a_workers_log_records_are_logged_once_by_the_main_process(tmp_path, cap
         (logging.ERROR, "odd page a1.html", logged[0].process)
     ]
     assert logged[0].process != os.getpid()  # the worker's own record
+    no_children_left()
+
+
+def test_a_worker_that_dies_fails_the_build(tmp_path):
+    with pytest.raises(parallel.WorkerError, match=r"ended unexpectedly \(signal SIGKILL\)"):
+        render(tmp_path, 2, die="b0.html")  # the tenth page: the worker's
     no_children_left()
 
 
