@@ -162,7 +162,8 @@ class ArchiveWriter(Writer):
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None, **kwargs):
         if name and not self._mine("page"):
-            # Pelican's own steps, but for rendering and writing (`_open_w`).
+            # Pelican's own steps (pagination, bookkeeping, the context's
+            # localsiteurl), with nothing rendered or written.
             with self._skipping():
                 return super().write_file(
                     name, _Nothing, context, relative_urls, paginated, **kwargs
