@@ -74,9 +74,9 @@ DEFAULTS = {
     "ENGINE_SPEEDUPS": True,
     # engine/parallel.py: how many processes render a full build's pages and
     # feeds (1: the main process alone); by default one per usable core.
-    "RENDER_WORKERS": len(os.sched_getaffinity(0))
-    if hasattr(os, "sched_getaffinity")
-    else (os.cpu_count() or 1),
+    "RENDER_WORKERS": (
+        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    ),
 }
 
 # Settings with these prefixes are the archive's: a name that is not in

@@ -4,9 +4,9 @@ The speed-ups: Typogrify inside the cached parse and one reused Markdown
 parser (readers), the parse pool (pool), period archives grouped in one pass
 (periods), release URLs and cards computed once (render), each Atom entry's
 XML written once (feeds), feed entries built once and unchanged files left
-alone (writer), pages and feeds rendered by several processes (parallel),
-and in a preview session the reuse of releases, pages and
-facts about files (incremental, preview).
+alone (writer), a full build's pages and feeds rendered by several processes
+(parallel), and in a preview session the reuse of releases, pages and facts
+about files (incremental, preview).
 
 Off, Pelican does all that its own way, and the engine keeps only what the
 archive needs from Pelican's internals: the one release parser (readers),

@@ -2,12 +2,13 @@
 
 ENGINE_SPEEDUPS = False (engine/speedups.py) builds with Pelican's own writer,
 Typogrify pass, period archives and URLs, one parser per file, no parse pool
-and one rendering process. The real content (development and publishing settings) and a generated
-corpus (long paginated lists, releases in many feeds) are built with the
-speed-ups off, then on from an empty content cache (the corpus parsed in
-parallel), then on again from the warm cache (rendered by two processes, then three):
-every output file must be byte for byte the same. And the content cache serves no stale parse: not after an
-edit, not after a change to a setting a parse depends on.
+and one rendering process. The real content (development and publishing
+settings) and a generated corpus (long paginated lists, releases in many
+feeds) are built with the speed-ups off, then on from an empty content cache
+(the corpus parsed in parallel, rendered by two processes), then on again from
+the warm cache (rendered by three): every output file must be byte for byte
+the same, and each file is logged once. And the content cache serves no stale
+parse: not after an edit, not after a change to a setting a parse depends on.
 """
 
 from __future__ import annotations
