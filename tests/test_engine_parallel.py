@@ -19,6 +19,7 @@ from pelican.settings import DEFAULT_CONFIG
 
 from arsip.settings import SettingsError, with_defaults
 from engine import parallel
+from engine.preview import SESSION_SETTING
 from engine.writer import ArchiveWriter
 
 PAGES = 9
@@ -168,3 +169,16 @@ def test_one_worker_or_a_listener_to_written_files_renders_in_one_process(tmp_pa
 def test_render_workers_must_be_a_positive_whole_number(workers):
     with pytest.raises(SettingsError, match="RENDER_WORKERS must be a positive whole number"):
         settings(workers)
+
+
+@pytest.mark.parametrize(
+    "setting", [{"ENGINE_SPEEDUPS": False}, {SESSION_SETTING: object()}, {"RENDER_WORKERS": 1}]
+)
+def test_no_workers_with_the_speedups_off_in_a_preview_session_or_with_one_process(
+    tmp_path, setting
+):
+    config = {**settings(2), **setting}
+    generator = Pages(config, Template(tmp_path), "a")
+    parallel.share_output([generator])
+    assert parallel._build is None
+    assert "generate_output" not in vars(generator)  # Pelican calls the class's own
