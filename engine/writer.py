@@ -13,9 +13,10 @@ With the speed-ups on, two changes that leave the output as it was:
   keep their modification time, so a deploy copies only what changed.
 When the build renders in several processes (engine/parallel.py), each
 process's writer is given its `share`: it renders and writes only the calls of
-write_file and write_feed that are its own (the i-th call of either, for
-process k of n, when i mod n == k: pages alternate between the processes, and
-so do feeds; every process makes the same calls), and for the others keeps
+write_file and write_feed that are its own (pages alternate between all the
+processes, feeds between the workers alone, which keeps each release's feed
+entry in one process when there is one worker; every process makes the same
+calls, so all agree on whose each is), and for the others keeps
 Pelican's bookkeeping only (which files are written or overridden, the
 `localsiteurl` a page leaves in the context), logging nothing of them.
 In a preview session (engine/preview.py) the writer also tells the session
@@ -147,7 +148,12 @@ class ArchiveWriter(Writer):
         if self.share is None:
             return True
         call = self._calls[kind] = self._calls.get(kind, -1) + 1
-        return call % self.share[1] == self.share[0]
+        process, processes = self.share
+        if kind == "feed":
+            # Feeds share their entries, built and escaped once per process:
+            # the workers write them all, the main process the other generators' output.
+            return processes > 1 and process == 1 + call % (processes - 1)
+        return call % processes == process
 
     @contextmanager
     def _skipping(self):
