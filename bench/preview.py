@@ -4,7 +4,8 @@
 (engine/preview.py, what `invoke livereload` runs) on a content folder, builds
 it once, then measures three rebuilds: nothing changed, one release edited,
 one release added. For each: seconds until the pages are written (what the
-browser reloads) and the CPU seconds this process spent on them, seconds until
+browser reloads) and the CPU seconds spent on them (this process and the
+processes it started and waited for meanwhile: render or parse workers), seconds until
 the post-build steps (open data, search index) are done too, and how many files
 were rendered. Prints the figures as JSON on
 its last line; bench/run.py runs it and records them.
@@ -29,8 +30,10 @@ from engine.preview import PreviewSession  # noqa: E402
 
 
 def _cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+    own, children = (
+        resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def timed(session: PreviewSession) -> dict:

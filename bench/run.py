@@ -748,7 +748,9 @@ def size_section(result: dict) -> str:
         "",
         f"{result['date']}, commit {result['versions']['archive_commit']}"
         f"{' (with uncommitted changes)' if result['versions'].get('archive_dirty') else ''}, "
-        f"seed {result['seed']}, {result['machine']['cores']} cores."
+        f"seed {result['seed']}, {result['machine']['cores']} cores; "
+        f"{' and '.join(tools(steps)) or 'no Hugo or Pagefind run'}. The run took "
+        f"{result.get('seconds', 0) / 60:,.0f} min (estimated {result['estimate_seconds'] / 60:,.0f})."
         + (f" Skipped: {', '.join(sorted(result['skipped']))}." if result["skipped"] else ""),
         "",
         "| step | wall | CPU | peak memory | load before |",
@@ -770,6 +772,24 @@ def size_section(result: dict) -> str:
             "",
             f"Pagefind's own peak within the archive build: {_mb(archive['pagefind_peak_rss_mb'])}.",
         ]
+    search = steps.get("search")
+    searches = search.get("first_searches") if isinstance(search, dict) else None
+    if isinstance(searches, dict) and searches:
+        lines += [
+            "",
+            "First searches in headless Chromium, each in a fresh browser (empty cache):",
+            "",
+            "| query (screen) | to results | transferred (gzip) | load before |",
+            "|---|---:|---:|---:|",
+        ]
+        for name, figure in searches.items():
+            if isinstance(figure, dict):
+                lines.append(
+                    f"| {name} | {_s(figure['seconds_to_results_local'])} | "
+                    f"{figure['gzip_bytes'] / 1000:,.1f} kB | {figure.get('load_before', '–')} |"
+                )
+            else:
+                lines.append(f"| {name} | {figure} | | |")
     preview = run_of(steps, "preview")
     if preview:
         lines += [
@@ -789,6 +809,16 @@ def size_section(result: dict) -> str:
     lines += ["", "| target | figure | met? |", "|---|---|---|"]
     lines += [f"| {t['target']} | {t['figure']} | {t['met']} |" for t in result["targets"]]
     return "\n".join(lines)
+
+
+def tools(steps: dict) -> list[str]:
+    """The Hugo and Pagefind versions a run used."""
+    found = []
+    for name in ("hugo", "pagefind"):
+        version = (run_of(steps, name) or {}).get("version", "")
+        if version:
+            found.append(" ".join(version.split()[:2]))
+    return found
 
 
 def generated_section(results: list[dict]) -> str:

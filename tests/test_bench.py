@@ -165,6 +165,8 @@ def test_readme_section_replaced_and_hand_written_text_kept():
         seed=1,
         machine={"cores": 2},
         skipped=[],
+        estimate_seconds=600,
+        seconds=660,
     )
     figures["targets"] = run.targets(figures)
     section = run.generated_section([figures])
