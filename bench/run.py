@@ -386,8 +386,9 @@ class Bench:
         figures["warm_one_edited"] = self.timed(
             "publish, 1 edited, warm", command, checkout, environment
         )
+        deployed = target / "releases"
         figures["releases_deployed"] = sorted(
-            p.name for p in (target / "releases").iterdir() if not p.name.startswith(".")
+            p.name for p in deployed.glob("*") if not p.name.startswith(".")
         )
         for folder in (checkout, target):
             shutil.rmtree(folder, ignore_errors=True)
@@ -399,6 +400,8 @@ class Bench:
         output = self.folder("preview")
         command = [sys.executable, str(BENCH / "preview.py"), str(self.content)]
         run = self.timed("preview session", [*command, str(output), str(self.cache)])
+        if run["returncode"] != 0:
+            return run  # its log says why
         log = (self.logs / f"{self.releases}-preview session.log").read_text(encoding="utf-8")
         figures = json.loads(log.strip().splitlines()[-1])
         for name, figure in figures.items():
@@ -729,9 +732,9 @@ def targets(result: dict) -> list[dict]:
 # --- the README's generated section ----------------------------------------------
 
 
-def _cell(run: dict | None, reason: str = "–") -> list[str]:
+def _cell(run: dict | None) -> list[str]:
     if not run:
-        return [reason] * 4
+        return ["–"] * 4
     return [
         _s(run["seconds"]),
         _s(run["cpu_seconds"]),
@@ -764,8 +767,7 @@ def size_section(result: dict) -> str:
         ("`invoke publish`, cold", publish.get("cold")),
         ("`invoke publish`, one release edited, warm", publish.get("warm_one_edited")),
     ):
-        reason = "skipped" if run is None else "–"
-        lines.append(f"| {label} | " + " | ".join(_cell(run, reason)) + " |")
+        lines.append(f"| {label} | " + " | ".join(_cell(run)) + " |")
     archive = run_of(steps, "archive")
     if archive and archive.get("pagefind_peak_rss_mb"):
         lines += [
@@ -806,6 +808,16 @@ def size_section(result: dict) -> str:
                 f"{_s(figure['pages_cpu_seconds'])} | {_s(figure['all_seconds'])} | "
                 f"{figure['rendered']:,} |"
             )
+    missing = [
+        f"{name}: {value}"
+        if isinstance(value, str)
+        else f"{name}: exited with {value['returncode']}"
+        for name, value in steps.items()
+        if (isinstance(value, str) and value != "skipped")
+        or (isinstance(value, dict) and value.get("returncode", 0) != 0)
+    ]
+    if missing:
+        lines += ["", "Not measured: " + "; ".join(missing) + " (logs in the work folder)."]
     lines += ["", "| target | figure | met? |", "|---|---|---|"]
     lines += [f"| {t['target']} | {t['figure']} | {t['met']} |" for t in result["targets"]]
     return "\n".join(lines)

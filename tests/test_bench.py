@@ -176,3 +176,27 @@ def test_readme_section_replaced_and_hand_written_text_kept():
     again = run.replace_section(text + "\n## Later, by hand\n", run.generated_section([figures]))
     assert again.count(run.BEGIN) == 1 and again.endswith("## Later, by hand\n")
     assert again.startswith("# Bench\n\nhand-written\n")
+
+
+def test_readme_section_says_which_steps_were_not_measured():
+    steps = all_met_steps()
+    steps["hugo"] = "failed: CalledProcessError: apt-get"
+    steps["pagefind"] = "skipped"
+    steps["preview"] = timed(3, 3, returncode=1)
+    figures = result(steps, releases=50_000)
+    figures.update(
+        file="x-50000.json",
+        date="2026-12-02T10:00:00+00:00",
+        versions={"archive_commit": "abc1234", "archive_dirty": True},
+        seed=1,
+        machine={"cores": 2},
+        skipped=["pagefind"],
+        estimate_seconds=600,
+    )
+    figures["targets"] = run.targets(figures)
+    section = run.size_section(figures)
+    assert (
+        "Not measured: hugo: failed: CalledProcessError: apt-get; preview: exited with 1" in section
+    )
+    assert "Skipped: pagefind." in section and "(with uncommitted changes)" in section
+    assert "| preview: nothing changed ≤ 0.5 s | preview: exited with 1 | not measured |" in section
