@@ -4,6 +4,8 @@ import json
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
@@ -200,3 +202,28 @@ def test_readme_section_says_which_steps_were_not_measured():
     )
     assert "Skipped: pagefind." in section and "(with uncommitted changes)" in section
     assert "| preview: nothing changed ≤ 0.5 s | preview: exited with 1 | not measured |" in section
+
+
+def test_estimate_scales_the_nearest_result(tmp_path):
+    steps = {
+        "generate": {"seconds": 10},
+        "plain": timed(100, 100),
+        "archive": timed(200, 200),
+        "hugo": timed(50, 50),
+        "pagefind": timed(50, 50),
+        "search": {"first_searches": {}},
+        "publish": {"cold": timed(300, 300), "warm_one_edited": timed(100, 100)},
+        "preview": session(1, 1),
+    }
+    (tmp_path / "20261202T0900-10000.json").write_text(
+        json.dumps({"releases": 10_000, "steps": steps})
+    )
+    (tmp_path / "20261126T0216-50000.json").write_text(json.dumps({"site": {}}))  # older format
+    same, basis = run.estimate(10_000, set(), tmp_path)
+    search = run.SECONDS_PER_RELEASE["search"] * 10_000 + run.FIXED_SECONDS["search"]
+    assert same == 10 + 100 + 200 + 50 + 50 + search + 400 + 30
+    assert "20261202T0900-10000.json" in basis
+    trimmed, _ = run.estimate(10_000, {"publish", "preview", "hugo"}, tmp_path)
+    assert trimmed == 10 + 100 + 200 + search
+    larger, _ = run.estimate(50_000, {"search"}, tmp_path)
+    assert larger == pytest.approx(sum((10, 100, 200, 50, 50, 400, 30)) * 5**run.GROWTH_EXPONENT)
