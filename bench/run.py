@@ -269,6 +269,7 @@ class Bench:
         self.steps: dict = {}
 
     def folder(self, name: str) -> Path:
+        """This size's work folder `name`, removed if it exists (each step starts empty)."""
         path = self.work / f"{name}-{self.releases}"
         shutil.rmtree(path, ignore_errors=True)
         return path
