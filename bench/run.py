@@ -841,6 +841,8 @@ def generated_section(results: list[dict]) -> str:
     body = "\n\n".join(size_section(result) for result in results)
     return (
         f"{BEGIN}\n<!-- Written by bench/run.py on each run; edit it there, not here. -->\n\n"
+        "A load average above 2 before a step means other work shared the 2 cores: wall times "
+        "then say more about the neighbours than the code, CPU times less so.\n\n"
         f"{body}\n\n{END}"
     )
 
