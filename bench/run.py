@@ -868,9 +868,10 @@ def estimate(releases: int, skip, results: Path) -> tuple[float, str]:
         for name in SECONDS_PER_RELEASE
     }
     basis = "built-in per-release figures"
+    newest_first = sorted(results.glob("*-*.json"), reverse=True)
     earlier = sorted(
-        (p for p in results.glob("*-*.json") if p.stem.split("-")[-1].isdigit()),
-        key=lambda p: (abs(int(p.stem.split("-")[-1]) - releases), p.name),
+        (p for p in newest_first if p.stem.split("-")[-1].isdigit()),
+        key=lambda p: abs(int(p.stem.split("-")[-1]) - releases),
     )
     for path in earlier:
         try:

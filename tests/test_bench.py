@@ -219,6 +219,8 @@ def test_estimate_scales_the_nearest_result(tmp_path):
         json.dumps({"releases": 10_000, "steps": steps})
     )
     (tmp_path / "20261126T0216-50000.json").write_text(json.dumps({"site": {}}))  # older format
+    older = {"releases": 10_000, "steps": {"plain": timed(1, 1)}}
+    (tmp_path / "20261201T0900-10000.json").write_text(json.dumps(older))
     same, basis = run.estimate(10_000, set(), tmp_path)
     search = run.SECONDS_PER_RELEASE["search"] * 10_000 + run.FIXED_SECONDS["search"]
     assert same == 10 + 100 + 200 + 50 + 50 + search + 400 + 30
