@@ -353,6 +353,7 @@ class PreviewSession:
 
 
 _MISSING = object()
+_SCALARS = frozenset({type(None), bool, int, float})
 
 
 def _status(found: os.stat_result) -> tuple:
@@ -403,7 +404,8 @@ class Fingerprints:
 
     def __init__(self, session: PreviewSession):
         self.session = session
-        self._memo: dict[tuple[int, bool], tuple[object, object]] = {}
+        # id(value) -> (value, token), for deep tokens and the others
+        self._memo: tuple[dict, dict] = ({}, {})
 
     def of_page(self, variables: tuple, context, environment) -> tuple:
         """The page's fingerprint; `context` needs only `get` (a dict, or Layers)."""
@@ -435,16 +437,18 @@ class Fingerprints:
         return tuple(read)
 
     def token(self, value, deep: bool = False):
-        if value is None or isinstance(value, (bool, int, float)):
+        if type(value) in _SCALARS:
             return value
         if isinstance(value, str):  # Markup too
             return value if len(value) <= 64 else _digest(value)
-        key = (id(value), deep)
-        known = self._memo.get(key)
+        if isinstance(value, (int, float)):  # their subclasses
+            return value
+        memo = self._memo[deep]
+        known = memo.get(id(value))
         if known is not None:
             return known[1]
         token = self._compute(value, deep)
-        self._memo[key] = (value, token)  # keeps `value` alive, so its id is not reused
+        memo[id(value)] = (value, token)  # keeps `value` alive, so its id is not reused
         return token
 
     def _compute(self, value, deep: bool):
@@ -457,7 +461,11 @@ class Fingerprints:
             return (type(value).__name__, value.isoformat())
         if isinstance(value, (list, tuple)):
             tokens = [self.token(item) for item in value]
-            if len(tokens) > 16 and all(type(t) is bytes and len(t) == 16 for t in tokens):
+            if (
+                len(tokens) > 16
+                and set(map(type, tokens)) == {bytes}
+                and set(map(len, tokens)) == {16}
+            ):
                 # Digests alone (releases, long strings): joined, they cannot be confused.
                 return ("digests", _digest_bytes(b"".join(tokens)))
             return _compact(("list", *tokens))
