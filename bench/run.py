@@ -93,21 +93,33 @@ class Run:
 
 
 def _tree_rss_kb(pid: int) -> tuple[int, int]:
-    """Resident memory of a process and its descendants, and of the `pagefind` ones."""
+    """Memory of a process and its descendants, and of the `pagefind` ones.
+
+    Each process counts its proportional set size (Pss): a page shared by
+    several processes (a forked worker's copy-on-write pages, shared
+    libraries) counts once in the sum, as it takes memory once. Where the
+    kernel has no smaps_rollup, resident memory (VmRSS) is summed instead.
+    """
     total, pagefind, stack = 0, 0, [pid]
     while stack:
         current = stack.pop()
         try:
-            name, rss = "", 0
-            with open(f"/proc/{current}/status") as status:
-                for line in status:
-                    if line.startswith("Name:"):
-                        name = line.split()[1]
-                    elif line.startswith("VmRSS:"):
-                        rss = int(line.split()[1])
-                        break
-            total += rss
-            pagefind += rss if name == "pagefind" else 0
+            with open(f"/proc/{current}/comm") as comm:
+                name = comm.read().strip()
+            total_before = total
+            try:
+                with open(f"/proc/{current}/smaps_rollup") as rollup:
+                    for line in rollup:
+                        if line.startswith("Pss:"):
+                            total += int(line.split()[1])
+                            break
+            except (FileNotFoundError, PermissionError):
+                with open(f"/proc/{current}/status") as status:
+                    for line in status:
+                        if line.startswith("VmRSS:"):
+                            total += int(line.split()[1])
+                            break
+            pagefind += total - total_before if name == "pagefind" else 0
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children") as children:
                     stack.extend(int(child) for child in children.read().split())
