@@ -298,43 +298,25 @@ def preview_session(content: Path, work: Path, releases: int, step) -> dict:
 
 
 def measure_search(site: Path) -> dict:
-    """Index time and Pagefind's peak memory (Pagefind again on the built site,
-    given what plugins/search.py gives it), index size, and what a reader's
-    first query downloads (bench/search_size.py)."""
-    import tempfile
-
+    """Index time and Pagefind's peak memory (the shards indexed again from
+    scratch, one after another, as plugins/search.py does: bench/search_shards.py),
+    index size, and what a reader's first query downloads (bench/search_size.py)."""
+    import search_shards
     import search_size
 
-    from plugins.search import indexed_releases, run_pagefind
-
-    pages = sorted(p.relative_to(site).as_posix() for p in site.glob("rilis/**/index.html"))
-    peak_kb = 0
-    done = threading.Event()
-
-    def sample():  # Pagefind is a child process of this one
-        nonlocal peak_kb
-        while not done.is_set():
-            peak_kb = max(peak_kb, _children_rss_kb())
-            done.wait(RSS_SAMPLE_SECONDS)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    with tempfile.TemporaryDirectory() as scratch:
-        started = time.perf_counter()
-        sampler.start()
-        releases = dict(indexed_releases(site, pages))
-        run_pagefind(releases, Path(scratch) / "idx", {"force_language": "id"})
-        seconds = time.perf_counter() - started
-        done.set()
-        sampler.join()
+    figures = search_shards.sharded_index(
+        site, search_shards.DEFAULTS["SEARCH_SHARD_SIZE"]
+    )
     index = search_size.index_on_disk(site)
     first = search_size.downloads(site, "patroli", "tawuran")
     print(
-        f"  search index            {seconds:8.1f} s {index['used_bytes'] / 1024:10,.0f} KiB"
-        f" {peak_kb / 1024:8,.0f} MB Pagefind peak"
+        f"  search index            {figures['seconds']:8.1f} s {index['used_bytes'] / 1024:10,.0f} KiB"
+        f" {figures['pagefind_peak_mb']:8,.0f} MB Pagefind peak, {figures['shards']} shards"
     )
     return {
-        "index_seconds": round(seconds, 2),
-        "pagefind_peak_rss_mb": round(peak_kb / 1024, 1),
+        "index_seconds": figures["seconds"],
+        "pagefind_peak_rss_mb": figures["pagefind_peak_mb"],
+        "shards": figures["shards"],
         **index,
         "first_search": first,
     }
