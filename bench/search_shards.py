@@ -2,19 +2,22 @@
 
     python bench/search_shards.py SITE [--label bench-10000] [--before OLD_SITE]
                                        [--shard-size 1000] [--skip-relevance]
-    python bench/search_shards.py --build CORPUS --before-code DIR --work DIR ...
+    python bench/search_shards.py --build CORPUS [--before-code DIR] --work DIR
+                                  [--judged-releases CORPUS] ...
 
 SITE is a site built by this archive (its pagefind/ is sharded). With
-`--build`, the content folder CORPUS is first built twice, one build right
-after the other: by the code exported to DIR (bench/snapshot.sh: the code
-before the shards) and by this checkout, each from scratch (empty output and
-content cache), with wall time, CPU time and the peak memory of the whole
-process tree and of Pagefind; the two sites are then SITE and OLD_SITE. In one
+`--build`, the content folder CORPUS is first built from scratch (empty output
+and cache) by this checkout, with wall time, CPU time and the peak memory of
+the whole process tree and of Pagefind; with `--before-code DIR` first also by
+the code exported to DIR (bench/snapshot.sh: the code before the shards), one
+build right after the other; the two sites are then SITE and OLD_SITE. In one
 run:
 - index: Pagefind over every release article at once (the unsplit index, as
   plugins/search.py wrote it before the shards), then the shards one after
-  another (plugins/search.py's own code, from scratch), each with its time
-  and the peak memory of the Pagefind processes;
+  another (plugins/search.py's own post-build step, from scratch), each with
+  its time and the peak memory of the Pagefind processes; then the same step
+  again with nothing changed, and after one release is edited (the time a
+  preview session needs before the edit is found);
 - relevance: the judged queries of tests/fixtures/search-judged.json (their
   releases must be in SITE's content: `--judged-releases DIR` adds them to a
   content folder before the build) in Debian's headless Chromium: the top ten
@@ -148,26 +151,82 @@ def unsplit_index(site: Path, destination: Path, language: str = "id") -> dict:
     }
 
 
-def sharded_index(site: Path, shard_size: int, language: str = "id") -> dict:
+def sharded_index(site: Path, shard_size: int, language: str = "id", edit: bool = False) -> dict:
     """The shards of the site's releases, indexed from scratch one after
-    another by plugins/search.py (into a scratch folder)."""
-    shards = plugin.plan_shards(releases_of(site), shard_size)
-    version = plugin._pagefind_version()
-    with tempfile.TemporaryDirectory() as scratch:
-        staging = Path(scratch, "bundle")
-        staging.mkdir()
-        with PeakMemory() as memory:
-            plugin.build_bundle(
-                site, shards, staging, {"force_language": language}, version,
-                live=Path(scratch, "none"), record={},
-            )  # fmt: skip
-        size = sum(p.stat().st_size for p in staging.rglob("*") if p.is_file())
+    another by plugins/search.py's own post-build step (into a bundle folder
+    of its own in the site, removed afterwards). With `edit`, then indexed
+    again with nothing changed, and again after one sentence is added to the
+    newest release (its page restored afterwards), as a preview session does
+    after an edit: the seconds of each, and the shards indexed."""
+    releases = releases_of(site)
+    shards = plugin.plan_shards(releases, shard_size)
+    bundle_dir = "_bench_shards"
+    figures = {"shards": len(shards), "largest_shard": max(len(s.pages) for s in shards)}
+    with tempfile.TemporaryDirectory() as cache:
+        settings = {
+            "SEARCH_BUNDLE_DIR": bundle_dir,
+            "SEARCH_LANGUAGE": language,
+            "SEARCH_SHARD_SIZE": shard_size,
+            "OUTPUT_PATH": str(site),
+            "CACHE_PATH": cache,
+        }
+        plugin._published["releases"] = releases
+        try:
+            with PeakMemory() as memory:
+                plugin._index_site(settings, site)
+            figures.update(
+                seconds=round(memory.seconds, 1),
+                pagefind_peak_mb=round(memory.peak_kb / 1024),
+                bytes=sum(p.stat().st_size for p in (site / bundle_dir).rglob("*") if p.is_file()),
+            )
+            if edit:
+                figures["reindex"] = _reindex_after_edit(site, settings, shards)
+        finally:
+            shutil.rmtree(site / bundle_dir, ignore_errors=True)
+    return figures
+
+
+EDIT = "<p>Usai kegiatan, petugas berswafoto dengan warga.</p>"
+
+
+def _reindex_after_edit(site: Path, settings: dict, shards) -> dict:
+    def indexed_shards() -> list[str]:
+        record = plugin._read_record(plugin._record_path(settings, bundle))
+        return sorted(
+            key for key, entry in record["shards"].items() if entry["index"] != before[key]
+        )
+
+    bundle = site / settings["SEARCH_BUNDLE_DIR"]
+    before = {
+        key: entry["index"]
+        for key, entry in plugin._read_record(plugin._record_path(settings, bundle))[
+            "shards"
+        ].items()
+    }
+    started = time.perf_counter()
+    plugin._index_site(settings, site)
+    unchanged = time.perf_counter() - started
+    assert indexed_shards() == [], "nothing changed, yet a shard was indexed again"
+    newest = site / shards[-1].pages[-1]
+    original = newest.read_bytes()
+    html = original.decode("utf-8")
+    body = plugin._marked_element(html)
+    closing = body.rindex("</")  # the marked element's own </article>
+    newest.write_text(
+        html.replace(body, body[:closing] + EDIT + body[closing:], 1), encoding="utf-8"
+    )
+    try:
+        started = time.perf_counter()
+        plugin._index_site(settings, site)
+        edited = time.perf_counter() - started
+    finally:
+        newest.write_bytes(original)
     return {
-        "shards": len(shards),
-        "largest_shard": max(len(shard.pages) for shard in shards),
-        "seconds": round(memory.seconds, 1),
-        "pagefind_peak_mb": round(memory.peak_kb / 1024),
-        "bytes": size,
+        "release_edited": shards[-1].pages[-1],
+        "seconds_nothing_changed": round(unchanged, 2),
+        "seconds_after_one_edit": round(edited, 2),
+        "shards_indexed_after_the_edit": indexed_shards(),
+        "releases_in_that_shard": len(shards[-1].pages),
     }
 
 
@@ -362,11 +421,13 @@ def measure_build(command: list[str], cwd: Path, log: Path) -> dict:
     }
 
 
-def build_both(corpus: Path, before_code: Path, work: Path) -> tuple[Path, Path, dict]:
-    """CORPUS built by the code in `before_code`, then by this checkout."""
+def build_both(corpus: Path, before_code: Path | None, work: Path):
+    """CORPUS built by the code in `before_code` (if given), then by this checkout;
+    returns the two sites (None for the one not built) and the figures."""
     figures = {}
-    sites = {}
-    for name, code in (("before", before_code), ("after", ROOT)):
+    sites = {"before": None}
+    builds = (("before", before_code), ("after", ROOT)) if before_code else (("after", ROOT),)
+    for name, code in builds:
         output, cache = work / f"site-{name}", work / f"cache-{name}"
         shutil.rmtree(output, ignore_errors=True)
         shutil.rmtree(cache, ignore_errors=True)
@@ -386,7 +447,12 @@ def main(argv=None) -> int:
     parser.add_argument("site", type=Path, nargs="?", help="a site built by this archive")
     parser.add_argument("--before", type=Path, help="the same content built before the shards")
     parser.add_argument("--build", type=Path, help="a content folder to build before and after")
-    parser.add_argument("--before-code", type=Path, help="with --build: the code before")
+    parser.add_argument(
+        "--before-code", type=Path, help="with --build: the code before, built first if given"
+    )
+    parser.add_argument(
+        "--judged-releases", type=Path, help="add the judged releases to this content folder first"
+    )
     parser.add_argument("--work", type=Path, help="with --build: where the sites go")
     parser.add_argument("--label", default=None)
     parser.add_argument("--shard-size", type=int, default=DEFAULTS["SEARCH_SHARD_SIZE"])
@@ -396,10 +462,13 @@ def main(argv=None) -> int:
     )
     args = parser.parse_args(argv)
     figures = {}
+    if args.judged_releases:
+        add_judged_releases(args.judged_releases)
     if args.build:
         args.work.mkdir(parents=True, exist_ok=True)
+        before_code = args.before_code.resolve() if args.before_code else None
         args.site, args.before, figures["builds"] = build_both(
-            args.build.resolve(), args.before_code.resolve(), args.work.resolve()
+            args.build.resolve(), before_code, args.work.resolve()
         )
     site = args.site.resolve()
     label = args.label or site.name
@@ -410,7 +479,7 @@ def main(argv=None) -> int:
         figures["unsplit_index"] = unsplit_index(site, site / UNSPLIT)
         print(" ", figures["unsplit_index"], flush=True)
         print("Shards, from scratch …", flush=True)
-        figures["sharded_index"] = sharded_index(site, args.shard_size)
+        figures["sharded_index"] = sharded_index(site, args.shard_size, edit=True)
         print(" ", figures["sharded_index"], flush=True)
     server, base = serve(site)
     servers = [server]

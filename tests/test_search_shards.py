@@ -278,3 +278,54 @@ def test_filter_counts_are_those_of_the_whole_archive(browser, corpus):
         )
     finally:
         context.close()
+
+
+def test_the_page_filters_sorts_and_pages_through_shards_without_a_console_error(browser, corpus):
+    output, url = corpus
+    context = browser.new_context(locale="id-ID", viewport={"width": 1280, "height": 800})
+    errors = []
+    try:
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("console", lambda m: errors.append(m.text) if m.type in ("error", "warning") else 0)
+        # The page preloads Pagefind, shards.json and the WebAssembly, and
+        # starts them before the first search (Chromium warns about a preload
+        # left unused for three seconds).
+        fetched = []
+        page.on("requestfinished", lambda request: fetched.append(request.url))
+        page.goto(f"{url}cari/")
+        page.wait_for_timeout(4000)
+        assert {u.rsplit("/", 1)[1] for u in fetched if "/pagefind/" in u} >= {
+            "pagefind.js",
+            "shards.json",
+            "wasm.id.pagefind",
+        }
+        # Newest first by default, thirty results through "more", none twice.
+        shown = search_shards.page_results(page, url, "cari/?q=patroli", count=30)
+        assert len(shown) == len(set(shown)) == 30
+        assert page.input_value("#urutan") == ""
+        dates = [datetime.fromisoformat(when) for _, when in search_shards.releases_of(output)]
+        by_path = dict(zip((p for p, _ in search_shards.releases_of(output)), dates, strict=True))
+        when = [by_path[f"{path}index.html"] for path in shown]
+        assert when == sorted(when, reverse=True)
+
+        page.select_option("#saring-satuan", "polsek-menteng")
+        status = search_shards.wait_for_results(page)
+        assert "dengan saringan Polsek Menteng" in status, status
+        assert "satuan=polsek-menteng" in page.url
+        page.select_option("#urutan", "terlama")
+        search_shards.wait_for_results(page)
+        oldest = page.eval_on_selector_all(
+            "#hasil-cari li h2 a", "links => links.map(a => new URL(a.href).pathname.slice(1))"
+        )
+        when = [by_path[f"{path}index.html"] for path in oldest]
+        assert oldest and when == sorted(when)
+        page.select_option("#urutan", "relevan")
+        assert search_shards.wait_for_results(page).startswith(status.split()[0])
+        page.click("#hapus-saringan")
+        status = search_shards.wait_for_results(page)
+        assert re.match(r"\d+ rilis ditemukan untuk “patroli” sejak ", status), status
+        assert page.url.endswith("cari/?q=patroli")
+    finally:
+        context.close()
+    assert not errors, errors

@@ -581,7 +581,6 @@ function showFollow(state) {
   follow.note.hidden = !note;
 }
 
-
 // --- the page -------------------------------------------------------------------------
 
 async function run(state) {
@@ -777,5 +776,13 @@ options.open = window.matchMedia("(min-width: 40rem)").matches;
 showState(stateFromUrl());
 const initial = stateFromForm();
 remember(initial, "replace"); // drops unknown filter values from the URL
-if (!initial.q && !Object.keys(activeFilters(initial.filters)).length) input.focus();
+if (!initial.q && !Object.keys(activeFilters(initial.filters)).length) {
+  input.focus();
+  // Pagefind, shards.json and the WebAssembly (preloaded by the page) are
+  // started while the reader types; a failure is reported by the first search.
+  exclusive(async () => {
+    const runtime = await loadRuntime();
+    if (!runtime.session) await startSession(runtime, false);
+  }).catch(() => {});
+}
 run(initial);
