@@ -38,6 +38,7 @@ import functools
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -100,8 +101,17 @@ def releases_of(site: Path) -> list[tuple[str, datetime]]:
     return found
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of its children that have ended."""
+    own, children = (
+        resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 class PeakMemory:
-    """Samples the resident memory of this process's children (Pagefind)."""
+    """Samples the resident memory of this process's children (Pagefind), and
+    times the block: wall and CPU seconds (this process and its children)."""
 
     def __enter__(self):
         from run import _children_rss_kb
@@ -114,12 +124,13 @@ class PeakMemory:
                 self._done.wait(SAMPLE_SECONDS)
 
         self._thread = threading.Thread(target=sample, daemon=True)
-        self.started = time.perf_counter()
+        self.started, self.cpu_started = time.perf_counter(), cpu_seconds()
         self._thread.start()
         return self
 
     def __exit__(self, *exc):
         self.seconds = time.perf_counter() - self.started
+        self.cpu_seconds = cpu_seconds() - self.cpu_started
         self._done.set()
         self._thread.join()
 
@@ -146,6 +157,7 @@ def unsplit_index(site: Path, destination: Path, language: str = "id") -> dict:
     return {
         "releases": len(pages),
         "seconds": round(memory.seconds, 1),
+        "cpu_seconds": round(memory.cpu_seconds, 1),
         "pagefind_peak_mb": round(memory.peak_kb / 1024),
         "bytes": sum(p.stat().st_size for p in destination.rglob("*") if p.is_file()),
     }
@@ -176,6 +188,7 @@ def sharded_index(site: Path, shard_size: int, language: str = "id", edit: bool 
                 plugin._index_site(settings, site)
             figures.update(
                 seconds=round(memory.seconds, 1),
+                cpu_seconds=round(memory.cpu_seconds, 1),
                 pagefind_peak_mb=round(memory.peak_kb / 1024),
                 bytes=sum(p.stat().st_size for p in (site / bundle_dir).rglob("*") if p.is_file()),
             )
@@ -196,6 +209,7 @@ def _reindex_after_edit(site: Path, settings: dict, shards) -> dict:
             key for key, entry in record["shards"].items() if entry["index"] != before[key]
         )
 
+    load = os.getloadavg()[0]
     bundle = site / settings["SEARCH_BUNDLE_DIR"]
     before = {
         key: entry["index"]
@@ -203,9 +217,8 @@ def _reindex_after_edit(site: Path, settings: dict, shards) -> dict:
             "shards"
         ].items()
     }
-    started = time.perf_counter()
-    plugin._index_site(settings, site)
-    unchanged = time.perf_counter() - started
+    with PeakMemory() as unchanged:
+        plugin._index_site(settings, site)
     assert indexed_shards() == [], "nothing changed, yet a shard was indexed again"
     newest = site / shards[-1].pages[-1]
     original = newest.read_bytes()
@@ -216,15 +229,17 @@ def _reindex_after_edit(site: Path, settings: dict, shards) -> dict:
         html.replace(body, body[:closing] + EDIT + body[closing:], 1), encoding="utf-8"
     )
     try:
-        started = time.perf_counter()
-        plugin._index_site(settings, site)
-        edited = time.perf_counter() - started
+        with PeakMemory() as edited:
+            plugin._index_site(settings, site)
     finally:
         newest.write_bytes(original)
     return {
         "release_edited": shards[-1].pages[-1],
-        "seconds_nothing_changed": round(unchanged, 2),
-        "seconds_after_one_edit": round(edited, 2),
+        "seconds_nothing_changed": round(unchanged.seconds, 2),
+        "cpu_seconds_nothing_changed": round(unchanged.cpu_seconds, 2),
+        "seconds_after_one_edit": round(edited.seconds, 2),
+        "cpu_seconds_after_one_edit": round(edited.cpu_seconds, 2),
+        "load_before": round(load, 2),
         "shards_indexed_after_the_edit": indexed_shards(),
         "releases_in_that_shard": len(shards[-1].pages),
     }
@@ -456,7 +471,11 @@ def main(argv=None) -> int:
     parser.add_argument("--work", type=Path, help="with --build: where the sites go")
     parser.add_argument("--label", default=None)
     parser.add_argument("--shard-size", type=int, default=DEFAULTS["SEARCH_SHARD_SIZE"])
-    parser.add_argument("--skip-index", action="store_true", help="reuse an existing unsplit index")
+    parser.add_argument(
+        "--skip-index",
+        action="store_true",
+        help="build no index (the judged queries use the unsplit one in SITE)",
+    )
     parser.add_argument(
         "--skip-relevance", action="store_true", help="no unsplit index, no judged queries"
     )
@@ -478,6 +497,7 @@ def main(argv=None) -> int:
         print("Unsplit index …", flush=True)
         figures["unsplit_index"] = unsplit_index(site, site / UNSPLIT)
         print(" ", figures["unsplit_index"], flush=True)
+    if not args.skip_index:
         print("Shards, from scratch …", flush=True)
         figures["sharded_index"] = sharded_index(site, args.shard_size, edit=True)
         print(" ", figures["sharded_index"], flush=True)

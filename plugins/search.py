@@ -47,7 +47,9 @@ record per output folder; not in the output, which stays byte for byte what a
 fresh build writes). A shard whose input digest matches and whose files in the
 output are still exactly those written (the `.gz` and `.br` copies a public
 build adds are not part of them) is kept, its files linked into the new
-build's folder; anything else (an edited, added or removed release, another
+build's folder. Whether they are is known from `stat` alone while the files
+are those linked from build to build (same inode, size and time), else from
+their bytes. Anything else (an edited, added or removed release, another
 Pagefind, a changed setting, a touched or missing file, no record) indexes it
 again.
 
@@ -102,6 +104,9 @@ SEARCH_TEMPLATE = "search"  # theme/templates/search.html, a direct template
 SHARDS_DIR = "shards"
 WORDS_DIR = "words"
 MANIFEST = "shards.json"
+# What of the bundle is not the runtime's.
+RUNTIME_SKIP = (SHARDS_DIR, WORDS_DIR, MANIFEST)
+RECORD_FORMAT = 3
 WORDS_PER_FILE = 500
 # Pages and positions per chunk of a shard's word index (Pagefind's own: 20,000).
 CHUNK_SIZE = 6000
@@ -322,13 +327,15 @@ def build_bundle(site: Path, shards, staging: Path, config: dict, version: str, 
     Returns the new record and the keys of the shards indexed."""
     base = _base_digest(version, config)
     runtime = record.get("runtime") or {}
-    if runtime.get("sources") == base and _runtime_digest(live) == runtime.get("index"):
-        _link_tree(live, staging, skip=(SHARDS_DIR, WORDS_DIR, MANIFEST))
+    if runtime.get("sources") == base and _unchanged(live, runtime, RUNTIME_SKIP):
+        _link_tree(live, staging, skip=RUNTIME_SKIP)
+        index = runtime["index"]
     else:
         _write_runtime(staging, config)
+        index = _folder_digest(staging, RUNTIME_SKIP)
     new_record = {
-        "format": 2,
-        "runtime": {"sources": base, "index": _runtime_digest(staging)},
+        "format": RECORD_FORMAT,
+        "runtime": {"sources": base, "index": index, "stamp": _stamp(staging, RUNTIME_SKIP)},
         "shards": {},
     }
     indexed, built = [], []
@@ -341,13 +348,14 @@ def build_bundle(site: Path, shards, staging: Path, config: dict, version: str, 
             old = (record.get("shards") or {}).get(shard.key) or {}
             target = staging / SHARDS_DIR / shard.key
             previous = live / SHARDS_DIR / shard.key
-            if old.get("sources") == sources and _folder_digest(previous) == old.get("index"):
+            if old.get("sources") == sources and _unchanged(previous, old):
                 _link_tree(previous, target)
-                entry = {name: old[name] for name in ("releases", "words", "vocabulary")}
+                entry = {name: old[name] for name in ("releases", "words", "vocabulary", "index")}
             else:
                 entry = worker.run(_index_shard, releases, target, config)
+                entry["index"] = _folder_digest(target)
                 indexed.append(shard.key)
-            entry.update(sources=sources, index=_folder_digest(target))
+            entry.update(sources=sources, stamp=_stamp(target))
             entry.update(first=shard.first.isoformat(), last=shard.last.isoformat())
             new_record["shards"][shard.key] = entry
             built.append((shard.key, entry))
@@ -438,9 +446,12 @@ def _link_tree(source: Path, target: Path, skip=()) -> None:
     `skip`) as a hard link, or a copy where the file system cannot link.
     Nothing writes into an index file once it is written, so the two builds'
     folders can share them."""
-    for path in _index_files(source, skip):
-        destination = target / path.relative_to(source)
-        destination.parent.mkdir(parents=True, exist_ok=True)
+    made = set()
+    for relative, path in _index_files(source, skip):
+        destination = target / relative
+        if destination.parent not in made:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            made.add(destination.parent)
         try:
             os.link(path, destination)
         except OSError:
@@ -746,17 +757,23 @@ def _sources_digest(base: str, releases: dict[str, str]) -> str:
     return digest.hexdigest()
 
 
-def _index_files(folder: Path, skip=()) -> list[Path]:
-    """The files under `folder` but the top-level names in `skip`, without the
-    `.gz` and `.br` copies a public build puts beside them afterwards
-    (plugins/compress.py)."""
-    files = {p for p in folder.rglob("*") if p.is_file()}
-    return sorted(
-        p
-        for p in files
-        if p.relative_to(folder).parts[0] not in skip
-        and not (p.suffix in (".gz", ".br") and p.with_suffix("") in files)
-    )
+def _index_files(folder: Path, skip=()) -> list[tuple[str, str]]:
+    """(path under `folder`, full path) of the files under `folder` but the
+    top-level names in `skip`, without the `.gz` and `.br` copies a public
+    build puts beside them afterwards (plugins/compress.py), in path order."""
+    found = []
+    for here, folders, files in os.walk(folder):
+        relative = os.path.relpath(here, folder)
+        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+        if not prefix:
+            folders[:] = [name for name in folders if name not in skip]
+            files = [name for name in files if name not in skip]
+        names = set(files)
+        for name in files:
+            stem, suffix = os.path.splitext(name)
+            if not (suffix in (".gz", ".br") and stem in names):
+                found.append((prefix + name, os.path.join(here, name)))
+    return sorted(found)
 
 
 def _folder_digest(folder: Path, skip=()) -> str | None:
@@ -765,15 +782,37 @@ def _folder_digest(folder: Path, skip=()) -> str | None:
     if not folder.is_dir():
         return None
     digest = hashlib.sha256()
-    for path in _index_files(folder, skip):
-        relative = path.relative_to(folder)
-        digest.update(f"{relative.as_posix()}\0{path.stat().st_size}\0".encode())
-        digest.update(path.read_bytes())
+    for relative, path in _index_files(folder, skip):
+        with open(path, "rb") as file:
+            data = file.read()
+        digest.update(f"{relative}\0{len(data)}\0".encode())
+        digest.update(data)
     return digest.hexdigest()
 
 
-def _runtime_digest(bundle: Path) -> str | None:
-    return _folder_digest(bundle, skip=(SHARDS_DIR, WORDS_DIR, MANIFEST))
+def _stamp(folder: Path, skip=()) -> str | None:
+    """SHA-256 over what `stat` says of the index files under `folder` (path,
+    size, modification time, inode); None if there is no such folder. A file
+    written again, replaced or touched changes it; a hard link keeps it."""
+    if not folder.is_dir():
+        return None
+    digest = hashlib.sha256()
+    for relative, path in _index_files(folder, skip):
+        about = os.stat(path)
+        digest.update(
+            f"{relative}\0{about.st_size}\0{about.st_mtime_ns}\0{about.st_ino}\0".encode()
+        )
+    return digest.hexdigest()
+
+
+def _unchanged(folder: Path, recorded: dict, skip=()) -> bool:
+    """Whether the index files under `folder` are those `recorded` describes:
+    their stamp is the one recorded (nothing wrote to them since: a shard kept
+    from build to build is linked, not copied), or else their bytes are."""
+    stamp = _stamp(folder, skip)
+    if stamp is None:
+        return False
+    return stamp == recorded.get("stamp") or _folder_digest(folder, skip) == recorded.get("index")
 
 
 def _record_path(settings, bundle: Path) -> Path:
@@ -789,7 +828,7 @@ def _read_record(path: Path) -> dict:
         record = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return record if isinstance(record, dict) and record.get("format") == 2 else {}
+    return record if isinstance(record, dict) and record.get("format") == RECORD_FORMAT else {}
 
 
 def _write_record(path: Path, record: dict) -> None:
