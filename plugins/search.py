@@ -295,9 +295,10 @@ def _index_site(settings, output_path):
         return
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
+    previous = _read_record(record_path)
     try:
         record, indexed = build_bundle(
-            output, shards, staging, config, version, live=live, record=_read_record(record_path)
+            output, shards, staging, config, version, live=live, record=previous
         )
     except Exception as error:
         shutil.rmtree(staging, ignore_errors=True)
@@ -307,7 +308,8 @@ def _index_site(settings, output_path):
             raise _not_installed(error) from error
         raise SearchIndexError(f"Pagefind could not index {output}: {error}") from error
     _put_in_place(staging, bundle)
-    _write_record(record_path, record)
+    if json.loads(json.dumps(record)) != previous:  # kept shards keep their record as it was
+        _write_record(record_path, record)
     releases = sum(entry["releases"] for entry in record["shards"].values())
     if indexed:
         log.info(
@@ -765,10 +767,10 @@ def _index_files(folder: Path, skip=()) -> list[tuple[str, str]]:
     for here, folders, files in os.walk(folder):
         relative = os.path.relpath(here, folder)
         prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+        names = set(files)
         if not prefix:
             folders[:] = [name for name in folders if name not in skip]
             files = [name for name in files if name not in skip]
-        names = set(files)
         for name in files:
             stem, suffix = os.path.splitext(name)
             if not (suffix in (".gz", ".br") and stem in names):
