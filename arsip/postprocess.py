@@ -100,14 +100,16 @@ def stop() -> None:
         _pool = None
 
 
-def each(function: Callable[[list, object], None], items: Iterable, shared=None) -> None:
-    """`function(chunk, shared)` over `items` in chunks, on every core; an
-    error in a chunk is raised here. `function` and `shared` must pickle."""
+def each(function: Callable[[list, object], list | None], items: Iterable, shared=None) -> list:
+    """`function(chunk, shared)` over `items` in chunks, on every core; the
+    lists the calls return, joined in order. An error in a chunk is raised
+    here. `function` and `shared` must pickle."""
     items = list(items)
     if len(items) < POOL_THRESHOLD or (os.cpu_count() or 1) == 1:
-        function(items, shared)
-        return
+        return function(items, shared) or []
     start()
     chunks = [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
-    for _ in _pool.map(function, chunks, [shared] * len(chunks)):
-        pass
+    results = []
+    for result in _pool.map(function, chunks, [shared] * len(chunks)):
+        results.extend(result or ())
+    return results
