@@ -9,6 +9,10 @@ output's thousands of files. Two things make that fast:
   any content is read, so the workers are small: a fork later would copy the
   whole build's memory), kept for every step, and stopped when the steps are
   done (arsip/post_build.py). A few files are done in this process.
+- `ahead`: while Pelican still writes pages, the workers fill the cache with
+  the results for the files written so far (a page's minified text, a feed's
+  compressed copies), on a core the build leaves idle. That work only ever
+  adds cache entries: the steps still do every file, and find them there.
 - `ResultCache`: a result kept under the SHA-256 of its input, one file per
   entry, so a publish after a small change redoes only the changed files. An
   entry is written under a temporary name and renamed, so builds may share a
@@ -98,6 +102,22 @@ def stop() -> None:
     if _pool is not None:
         _pool.shutdown()
         _pool = None
+
+
+def running() -> bool:
+    return _pool is not None
+
+
+def ahead(function: Callable[[list, object], object], items: list, shared=None) -> None:
+    """`function(items, shared)` on a worker, if the workers run, for its
+    effect on a cache alone: a failure (a file replaced meanwhile) is ignored."""
+    if _pool is not None:
+        _pool.submit(_quietly, function, items, shared)
+
+
+def _quietly(function, items, shared) -> None:
+    with contextlib.suppress(OSError, ValueError):
+        function(items, shared)
 
 
 def each(function: Callable[[list, object], list | None], items: Iterable, shared=None) -> list:

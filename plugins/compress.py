@@ -54,13 +54,11 @@ def gzip_cache_folder(settings) -> Path:
     return derived_cache(settings, "gzip") / zlib.ZLIB_RUNTIME_VERSION
 
 
-def compress_output(pelican):
-    settings = pelican.settings
-    suffixes = tuple(settings["COMPRESS_SUFFIXES"])
+def _caches(settings) -> tuple[postprocess.ResultCache, ...]:
     cached = settings["COMPRESS_CACHE"]
     days = settings["COMPRESS_CACHE_DAYS"]
     quality = settings["COMPRESS_BROTLI_QUALITY"]
-    caches = (
+    return (
         postprocess.ResultCache(
             gzip_cache_folder(settings) if cached else None,
             ".9.gz",
@@ -74,6 +72,37 @@ def compress_output(pelican):
             partial(brotli.compress, quality=quality),
         ),
     )
+
+
+def _compress_ahead(paths: list[Path], caches: tuple[postprocess.ResultCache, ...]) -> None:
+    for path in paths:
+        data = path.read_bytes()
+        for cache in caches:
+            cache.result(data)
+
+
+_written: list[Path] = []  # feeds written and not yet handed to a worker
+
+
+def feed_written(path, context, feed):
+    """Pelican's `feed_written`: a feed, which no later step changes, is
+    compressed into the cache as soon as it is written, while the build goes
+    on (arsip/postprocess.py `ahead`). The step still compresses every file."""
+    if not (context.get("COMPRESS_CACHE") and postprocess.running()):
+        return
+    if Path(path).suffix not in context.get("COMPRESS_SUFFIXES", ()):
+        return
+    _written.append(Path(path))
+    if len(_written) >= postprocess.CHUNK // 4:  # a feed is larger than a page
+        postprocess.ahead(_compress_ahead, _written[:], _caches(context))
+        _written.clear()
+
+
+def compress_output(pelican):
+    _written.clear()
+    settings = pelican.settings
+    suffixes = tuple(settings["COMPRESS_SUFFIXES"])
+    caches = _caches(settings)
     files = [
         path
         for path in Path(pelican.output_path).rglob("*")
@@ -90,3 +119,4 @@ POST_BUILD_STEP = compress_output
 def register():
     post_build.connect()
     signals.initialized.connect(postprocess.start)
+    signals.feed_written.connect(feed_written)

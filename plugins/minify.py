@@ -58,15 +58,38 @@ def _minify_pages(paths: list[Path], cache: postprocess.ResultCache) -> None:
             path.write_bytes(minified)
 
 
-def minify_output(pelican):
-    settings = pelican.settings
-    output = Path(pelican.output_path)
-    cache = postprocess.ResultCache(
+def _cache(settings) -> postprocess.ResultCache:
+    return postprocess.ResultCache(
         cache_folder(settings) if settings["COMPRESS_CACHE"] else None,
         ".html",
         settings["COMPRESS_CACHE_DAYS"],
         partial(minified_html, options=HTML_OPTIONS),
     )
+
+
+def _minify_ahead(paths: list[Path], cache: postprocess.ResultCache) -> None:
+    for path in paths:
+        cache.result(path.read_bytes())
+
+
+_written: list[Path] = []  # pages written and not yet handed to a worker
+
+
+def page_written(path, context):
+    """Pelican's `content_written`: a page is minified into the cache as soon
+    as it is written, while the build goes on (arsip/postprocess.py `ahead`)."""
+    if not (path.endswith(".html") and context.get("COMPRESS_CACHE") and postprocess.running()):
+        return
+    _written.append(Path(path))
+    if len(_written) >= postprocess.CHUNK:
+        postprocess.ahead(_minify_ahead, _written[:], _cache(context))
+        _written.clear()
+
+
+def minify_output(pelican):
+    _written.clear()
+    output = Path(pelican.output_path)
+    cache = _cache(pelican.settings)
     postprocess.each(_minify_pages, output.rglob("*.html"), cache)
     cache.prune()
     for path in output.rglob("*.css"):
@@ -80,3 +103,4 @@ POST_BUILD_STEP = minify_output
 def register():
     post_build.connect()
     signals.initialized.connect(postprocess.start)
+    signals.content_written.connect(page_written)
