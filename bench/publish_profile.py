@@ -146,12 +146,12 @@ def compare(args) -> dict:
             figures["publish_cold"] = run_timed(publish, checkout, env)
             edit_one_release(content)
             figures["publish_warm_edit"] = run_timed(publish, checkout, env)
-            figures["cold_over_dev_build"] = round(
-                figures["publish_cold"]["wall_s"] / figures["dev_build"]["wall_s"], 2
-            )
-            figures["warm_edit_over_cold"] = round(
-                figures["publish_warm_edit"]["wall_s"] / figures["publish_cold"]["wall_s"], 2
-            )
+            for measure in ("wall_s", "cpu_s"):
+                cold, warm = figures["publish_cold"][measure], figures["publish_warm_edit"][measure]
+                figures[f"cold_over_dev_build_{measure}"] = round(
+                    cold / figures["dev_build"][measure], 2
+                )
+                figures[f"warm_edit_over_cold_{measure}"] = round(warm / cold, 2)
             print(name, json.dumps(figures), flush=True)
             results[name].append(figures)
     return results
