@@ -2,7 +2,9 @@
 
 A folder TARGET holds every deployed build under `TARGET/releases/<name>/` and
 the live site is the symlink `TARGET/current`. A deploy copies the build into a
-new release folder and only then points `current` at it with an atomic rename,
+new release folder (files unchanged since the live release are hard links to
+it; `invoke publish` hard-links the others to its scratch build where the file
+system allows) and only then points `current` at it with an atomic rename,
 so readers see the old site or the new one, never a mix. The newest KEEP
 releases are kept for `rollback`. A remote `user@host:path` target has the
 same layout, written with rsync and switched by a small shell script over ssh;
@@ -313,8 +315,10 @@ def check_target(target: Path) -> None:
             break
 
 
-def _link_or_copy(previous: Path | None, site: Path):
-    """copytree copy function: hard-link files identical to the live release."""
+def _link_or_copy(previous: Path | None, site: Path, scratch: bool = False):
+    """copytree copy function: hard-link files identical to the live release;
+    with `scratch` (a build removed afterwards), hard-link the other files to
+    the build's own where the file system allows, instead of copying them."""
 
     def copy(source: str, destination: str):
         if previous is not None:
@@ -322,6 +326,12 @@ def _link_or_copy(previous: Path | None, site: Path):
             if same.is_file() and filecmp.cmp(source, same, shallow=False):
                 os.link(same, destination)
                 return destination
+        if scratch:
+            try:
+                os.link(source, destination)
+                return destination
+            except OSError:  # another file system, or links not allowed: copy
+                pass
         return shutil.copy2(source, destination)
 
     return copy
@@ -376,11 +386,14 @@ def remove_leftovers(target: Path) -> list[Path]:
     return found
 
 
-def deploy_to_folder(site: Path, target: Path, name: str, keep: int = KEEP) -> Path:
-    """Copy `site` into a new release under `target`, switch `current` to it, prune."""
+def deploy_to_folder(
+    site: Path, target: Path, name: str, keep: int = KEEP, scratch: bool = False
+) -> Path:
+    """Copy `site` into a new release under `target`, switch `current` to it, prune.
+    `scratch`: `site` is removed afterwards, so its files may become the release's."""
     with exclusive(target):
         try:
-            return _deploy(site, target, name, keep)
+            return _deploy(site, target, name, keep, scratch)
         except OSError as error:
             raise PublishError(
                 f"{target}: the deploy stopped ({error.strerror}: {error.filename}); "
@@ -389,14 +402,15 @@ def deploy_to_folder(site: Path, target: Path, name: str, keep: int = KEEP) -> P
             ) from None
 
 
-def _deploy(site: Path, target: Path, name: str, keep: int) -> Path:
+def _deploy(site: Path, target: Path, name: str, keep: int, scratch: bool) -> Path:
     live = current_release(target)
     final = target / RELEASES / name
     if final.exists():
         raise PublishError(f"{final} exists already; wait a second and publish again.")
     partial = target / RELEASES / f".{name}{PARTIAL}"
     final.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(site, partial, copy_function=_link_or_copy(live, site), symlinks=False)
+    copy = _link_or_copy(live, site, scratch)
+    shutil.copytree(site, partial, copy_function=copy, symlinks=False)
     partial.rename(final)
     switch_current(target, final)
     prune(target, keep)
@@ -628,7 +642,8 @@ class FolderTarget:
         return f"Would change {self.folder / CURRENT}: {changes.report()}"
 
     def put_live(self, site: Path, commit: str, keep: int, run) -> str:
-        release = deploy_to_folder(site, self.folder, release_name(commit), keep)
+        # The site is publish's scratch build (`publish` below): its files may be the release's.
+        release = deploy_to_folder(site, self.folder, release_name(commit), keep, scratch=True)
         return f"Published {release.name}: {self.folder / CURRENT} -> {release}"
 
     def roll_back(self, run) -> str:

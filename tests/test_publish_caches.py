@@ -142,3 +142,22 @@ def test_the_check_reuses_what_it_found_in_a_page_it_saw(tmp_path):
     assert deploy.check_site(site, url, cache) == expected
     cache.write_text("not json", encoding="utf-8")
     assert deploy.check_site(site, url, cache) == expected
+
+
+def test_a_scratch_build_is_deployed_by_linking_not_copying(tmp_path):
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    (site / "index.html").write_text("<title>x</title>", encoding="utf-8")
+    (site / "a" / "b.css").write_text("b{}", encoding="utf-8")
+    target = tmp_path / "target"
+    copied = deploy.deploy_to_folder(site, target, "20260101T000000Z-aaaaaaa")
+    linked = deploy.deploy_to_folder(site, target, "20260102T000000Z-bbbbbbb", scratch=True)
+    for name in ("index.html", "a/b.css"):
+        # Unchanged since the live release: a link to it either way.
+        assert (linked / name).samefile(copied / name)
+        assert not (copied / name).samefile(site / name)
+    (site / "index.html").write_text("<title>y</title>", encoding="utf-8")
+    newer = deploy.deploy_to_folder(site, target, "20260103T000000Z-ccccccc", scratch=True)
+    assert (newer / "index.html").samefile(site / "index.html")  # changed: the build's own file
+    assert (newer / "a" / "b.css").samefile(copied / "a" / "b.css")
+    assert (newer / "index.html").read_text(encoding="utf-8") == "<title>y</title>"
