@@ -102,10 +102,10 @@ def page_path(save_as: str) -> str:
 def _target_exists(site: Path, files: set[str], path: str) -> bool:
     """Whether the site has `path` (a file, or a folder with an index.html);
     `files` are the site's files, so most answers need no look at the disk."""
-    if ".." in path.split("/"):
-        found = lambda relative: (site / relative).is_file()  # noqa: E731
-    else:
-        found = lambda relative: Path(relative).as_posix() in files  # noqa: E731
+
+    def found(relative: str) -> bool:
+        return Path(relative).as_posix() in files or (site / relative).is_file()
+
     if path == "" or path.endswith("/"):
         return found(f"{path}index.html")
     return found(path) or found(f"{path}/index.html")
