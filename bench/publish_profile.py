@@ -31,6 +31,7 @@ import subprocess
 import sys
 import time
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,8 +82,8 @@ def steps(args) -> dict:
         edit_one_release(Path(args.content))
     timer = Timer()
 
-    def run_and_stop(step, instance):
-        step(instance)
+    def run_and_stop(step, *args):
+        step(*args)
         postprocess.stop()
 
     def timed_run(instance):
@@ -99,8 +100,10 @@ def steps(args) -> dict:
     argv = [args.content, "-s", str(ROOT / "publishconf.py"), "-o", str(site), "-q"]
     argv += ["-e", f"CACHE_PATH={json.dumps(str(cache))}", "--fatal", "errors"]
     timer.measure("build", pelican.main, argv)
-    timer.measure("check", check_site, site, os.environ["SITEURL"])
-    timer.measure("deploy", deploy_to_folder, site, target, release_name("profile"))
+    timer.measure(
+        "check", run_and_stop, partial(check_site, cache=cache / "check" / "site.json"), site
+    )
+    timer.measure("deploy", deploy_to_folder, site, target, release_name("profile"), 5, True)
     for name, figure in timer.figures.items():
         print(f"{name:40} wall {figure['wall_s']:7.2f} s   cpu {figure['cpu_s']:7.2f} s")
     return timer.figures
