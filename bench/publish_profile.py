@@ -101,7 +101,11 @@ def steps(args) -> dict:
     argv += ["-e", f"CACHE_PATH={json.dumps(str(cache))}", "--fatal", "errors"]
     timer.measure("build", pelican.main, argv)
     timer.measure(
-        "check", run_and_stop, partial(check_site, cache=cache / "check" / "site.json"), site
+        "check",
+        run_and_stop,
+        partial(check_site, cache=cache / "check" / "site.json"),
+        site,
+        os.environ["SITEURL"],
     )
     timer.measure("deploy", deploy_to_folder, site, target, release_name("profile"), 5, True)
     for name, figure in timer.figures.items():
