@@ -61,8 +61,9 @@ DEFAULTS = {
     # plugins/compress.py: quality 11 takes twice as long for files 1% smaller.
     "COMPRESS_SUFFIXES": (".html", ".css", ".js", ".mjs", ".json", ".xml", ".txt", ".svg", ".map"),
     "COMPRESS_BROTLI_QUALITY": 10,
+    # The Brotli and gzip caches, and plugins/minify.py's cache of minified pages.
     "COMPRESS_CACHE": True,
-    # Brotli results no build used for this many days are removed.
+    # Cache entries no build used for this many days are removed.
     "COMPRESS_CACHE_DAYS": 7,
     # plugins/atom_feeds.py: a WebSub hub feeds name (docs/alerts.md); none by default.
     "WEBSUB_HUB": "",
