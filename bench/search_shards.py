@@ -110,17 +110,17 @@ def cpu_seconds() -> float:
 
 
 class PeakMemory:
-    """Samples the resident memory of this process's children (Pagefind), and
+    """Samples the memory of the Pagefind processes this process starts, and
     times the block: wall and CPU seconds (this process and its children)."""
 
     def __enter__(self):
-        from run import _children_rss_kb
+        from run import _tree_rss_kb
 
         self.peak_kb, self._done = 0, threading.Event()
 
         def sample():
             while not self._done.is_set():
-                self.peak_kb = max(self.peak_kb, _children_rss_kb())
+                self.peak_kb = max(self.peak_kb, _tree_rss_kb(os.getpid())[1])
                 self._done.wait(SAMPLE_SECONDS)
 
         self._thread = threading.Thread(target=sample, daemon=True)
@@ -385,25 +385,9 @@ def timed_first_searches(browser, base: str, queries=TIMED_QUERIES) -> dict:
 
 
 def measure_build(command: list[str], cwd: Path, log: Path) -> dict:
-    """One `pelican` build: wall and CPU seconds, and the peak resident memory
-    of its whole process tree and of its Pagefind processes (sampled)."""
+    """One `pelican` build: wall and CPU seconds, and the peak memory of its
+    whole process tree and of its Pagefind processes (sampled, bench/run.py)."""
     from run import _tree_rss_kb
-
-    def pagefind_kb(pid: int) -> int:
-        total, stack = 0, [pid]
-        while stack:
-            current = stack.pop()
-            try:
-                with open(f"/proc/{current}/comm") as name:
-                    if name.read().strip() == "pagefind":
-                        total += _tree_rss_kb(current)
-                        continue
-                for task in os.listdir(f"/proc/{current}/task"):
-                    with open(f"/proc/{current}/task/{task}/children") as children:
-                        stack.extend(int(child) for child in children.read().split())
-            except (FileNotFoundError, ProcessLookupError, ValueError):
-                continue
-        return total
 
     load = os.getloadavg()[0]
     with log.open("w") as out:
@@ -415,8 +399,8 @@ def measure_build(command: list[str], cwd: Path, log: Path) -> dict:
         def sample():
             nonlocal peak, pagefind_peak
             while not done.is_set():
-                peak = max(peak, _tree_rss_kb(process.pid))
-                pagefind_peak = max(pagefind_peak, pagefind_kb(process.pid))
+                total, pagefind = _tree_rss_kb(process.pid)
+                peak, pagefind_peak = max(peak, total), max(pagefind_peak, pagefind)
                 done.wait(SAMPLE_SECONDS)
 
         sampler = threading.Thread(target=sample, daemon=True)
