@@ -314,9 +314,17 @@ def rollback(c, target):
 # -- benchmarks (bench/README.md) ------------------------------------------
 
 
-@task(iterable=["releases"])
-def bench(c, releases=None, seed=1, full_only=False):
-    """Time full builds and rebuilds against plain Pelican: `invoke bench --releases 10000`."""
+@task(
+    iterable=["releases"],
+    help={
+        "releases": "corpus size; repeat for several (default 1000)",
+        "skip": "steps to leave out, comma-separated: plain,archive,hugo,pagefind,search,"
+        "publish,preview",
+    },
+)
+def bench(c, releases=None, seed=1, skip=""):
+    """Build plain Pelican, the archive, Hugo + Pagefind and a publish side by side, and
+    write issue 16's targets into bench/README.md: `invoke bench --releases 10000`."""
     sizes = " ".join(f"--releases {int(n)}" for n in (releases or ["1000"]))
-    options = f"{sizes} --seed {int(seed)}" + (" --full-only" if full_only else "")
+    options = f"{sizes} --seed {int(seed)}" + (f" --skip {shlex.quote(skip)}" if skip else "")
     c.run(f"{shlex.quote(sys.executable)} bench/run.py {options}", pty=sys.stdout.isatty())

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pelican import signals
 
-from arsip import settings
+from arsip import postprocess, settings
 from arsip.problems import ContentError, Problem, failures_as_lines, report
 
 STEP_ATTRIBUTE = "POST_BUILD_STEP"
@@ -91,9 +91,13 @@ def check(pelican) -> None:
 
 def run(pelican) -> None:
     """Pelican's `finalized`: each step in the list's order. One that fails
-    stops the build there, so the output swap, last, never happens."""
-    for step in getattr(pelican, "post_build_steps", ()):
-        step(pelican)
+    stops the build there, so the output swap, last, never happens. The
+    workers the steps share (arsip/postprocess.py) are stopped afterwards."""
+    try:
+        for step in getattr(pelican, "post_build_steps", ()):
+            step(pelican)
+    finally:
+        postprocess.stop()
 
 
 def connect() -> None:

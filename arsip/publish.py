@@ -2,7 +2,9 @@
 
 A folder TARGET holds every deployed build under `TARGET/releases/<name>/` and
 the live site is the symlink `TARGET/current`. A deploy copies the build into a
-new release folder and only then points `current` at it with an atomic rename,
+new release folder (files unchanged since the live release are hard links to
+it; `invoke publish` hard-links the others to its scratch build where the file
+system allows) and only then points `current` at it with an atomic rename,
 so readers see the old site or the new one, never a mix. The newest KEEP
 releases are kept for `rollback`. A remote `user@host:path` target has the
 same layout, written with rsync and switched by a small shell script over ssh;
@@ -21,9 +23,11 @@ removes what a killed one left (dot names).
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import filecmp
 import hashlib
+import json
 import os
 import re
 import shlex
@@ -95,43 +99,116 @@ def page_path(save_as: str) -> str:
     return save_as
 
 
-def _target_exists(site: Path, path: str) -> bool:
+def _target_exists(site: Path, files: set[str], path: str) -> bool:
+    """Whether the site has `path` (a file, or a folder with an index.html);
+    `files` are the site's files, so most answers need no look at the disk."""
+
+    def found(relative: str) -> bool:
+        return Path(relative).as_posix() in files or (site / relative).is_file()
+
     if path == "" or path.endswith("/"):
-        return (site / path / "index.html").is_file()
-    return (site / path).is_file() or (site / path / "index.html").is_file()
+        return found(f"{path}index.html")
+    return found(path) or found(f"{path}/index.html")
 
 
-def check_site(site: Path, site_url: str) -> list[str]:
+def _page_facts(text: str) -> tuple[bool, str | None, list[str], list[str]]:
+    """What the check needs of one page: whether it has a title, its canonical
+    URL, its links in order, and the `#...` links to an id the page lacks."""
+    parser = _PageParser()
+    parser.feed(text)
+    missing = [
+        link
+        for link in parser.links
+        if link.startswith("#") and link[1:] and unquote(link[1:]) not in parser.ids
+    ]
+    return bool(parser.title.strip()), parser.canonical, parser.links, missing
+
+
+def _facts_of_pages(pages: list[Path], _shared=None) -> list:
+    return [_page_facts(page.read_text(encoding="utf-8")) for page in pages]
+
+
+def _site_files(site: Path) -> set[str]:
+    files = set()
+    for folder, _, names in os.walk(site):
+        relative = Path(folder).relative_to(site)
+        files.update((relative / name).as_posix() for name in names)
+    return {file for file in files if (site / file).is_file()}
+
+
+def _cached_facts(pages: list[Path], cache: Path | None) -> list:
+    """`_page_facts` of each page, on every core, from `cache` (a JSON file of
+    facts by SHA-256 of the page's bytes, this check's code included in the
+    key) for pages an earlier check saw; the file then holds this site's."""
+    from arsip import postprocess
+
+    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    keys = [hashlib.sha256(page.read_bytes()).hexdigest() for page in pages]
+    known = {}
+    if cache is not None:
+        try:
+            record = json.loads(cache.read_text(encoding="utf-8"))
+            if record.get("code") == code:
+                known = record["pages"]
+        except (OSError, ValueError, KeyError, AttributeError):
+            known = {}
+    missing = [i for i, key in enumerate(keys) if key not in known]
+    found = postprocess.each(_facts_of_pages, [pages[i] for i in missing])
+    for i, facts in zip(missing, found, strict=True):
+        known[keys[i]] = list(facts)
+    facts = [known[key] for key in keys]
+    if cache is not None:
+        with contextlib.suppress(OSError):  # without it, the next check parses every page
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            pending = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
+            pages_now = dict(zip(keys, facts, strict=True))
+            pending.write_text(json.dumps({"code": code, "pages": pages_now}), encoding="utf-8")
+            os.replace(pending, cache)
+    return facts
+
+
+def check_site(site: Path, site_url: str, cache: Path | None = None) -> list[str]:
     """Problems that must stop a deploy: pages without a title or the right canonical
-    URL, and links to files of this site that the build does not contain."""
+    URL, and links to files of this site that the build does not contain. With
+    `cache` (a file), pages an earlier check saw are not parsed again."""
     site_url = site_url.rstrip("/")
     base_path = urlsplit(site_url).path  # "" or "/repo" for a project site
+    origin = _origin(site_url)
     problems = []
-    for file in sorted(site.rglob("*.html")):
+    pages = sorted(site.rglob("*.html"))
+    files = _site_files(site)
+    resolved: dict[tuple[str, str], tuple[str, str, str]] = {}
+    for file, (titled, canonical, links, missing) in zip(
+        pages, _cached_facts(pages, cache), strict=True
+    ):
         save_as = file.relative_to(site).as_posix()
-        parser = _PageParser()
-        parser.feed(file.read_text(encoding="utf-8"))
         own_url = f"{site_url}/{page_path(save_as)}"
-        if not parser.title.strip():
+        if not titled:
             problems.append(f"{save_as}: no <title>")
-        if save_as not in ERROR_PAGES and parser.canonical != own_url:
-            problems.append(
-                f"{save_as}: canonical URL is {parser.canonical!r}, expected {own_url!r}"
-            )
-        for link in parser.links:
+        if save_as not in ERROR_PAGES and canonical != own_url:
+            problems.append(f"{save_as}: canonical URL is {canonical!r}, expected {own_url!r}")
+        for link in links:
             if link.startswith("#"):
-                if link[1:] and unquote(link[1:]) not in parser.ids:
+                if link in missing:
                     problems.append(f"{save_as}: link to missing anchor {link}")
                 continue
-            absolute = urlsplit(urljoin(own_url, link))
-            if absolute.scheme not in ("http", "https"):
+            # A link from the root or to an address means the same on every page.
+            key = ("", link) if link.startswith("/") or "://" in link else (own_url, link)
+            if key not in resolved:
+                absolute = urlsplit(urljoin(own_url, link))
+                resolved[key] = (
+                    absolute.scheme,
+                    f"{absolute.scheme}://{absolute.netloc}",
+                    unquote(absolute.path),
+                )
+            scheme, link_origin, path = resolved[key]
+            if scheme not in ("http", "https"):
                 continue  # mailto:, tel:, data:
-            if f"{absolute.scheme}://{absolute.netloc}" != _origin(site_url):
+            if link_origin != origin:
                 continue  # another site
-            path = unquote(absolute.path)
             if not path.startswith(base_path + "/"):
                 problems.append(f"{save_as}: link {link} points outside the site ({site_url})")
-            elif not _target_exists(site, path[len(base_path) + 1 :]):
+            elif not _target_exists(site, files, path[len(base_path) + 1 :]):
                 problems.append(f"{save_as}: broken link {link}")
     return problems
 
@@ -238,8 +315,10 @@ def check_target(target: Path) -> None:
             break
 
 
-def _link_or_copy(previous: Path | None, site: Path):
-    """copytree copy function: hard-link files identical to the live release."""
+def _link_or_copy(previous: Path | None, site: Path, scratch: bool = False):
+    """copytree copy function: hard-link files identical to the live release;
+    with `scratch` (a build removed afterwards), hard-link the other files to
+    the build's own where the file system allows, instead of copying them."""
 
     def copy(source: str, destination: str):
         if previous is not None:
@@ -247,6 +326,12 @@ def _link_or_copy(previous: Path | None, site: Path):
             if same.is_file() and filecmp.cmp(source, same, shallow=False):
                 os.link(same, destination)
                 return destination
+        if scratch:
+            try:
+                os.link(source, destination)
+                return destination
+            except OSError:  # another file system, or links not allowed: copy
+                pass
         return shutil.copy2(source, destination)
 
     return copy
@@ -301,11 +386,14 @@ def remove_leftovers(target: Path) -> list[Path]:
     return found
 
 
-def deploy_to_folder(site: Path, target: Path, name: str, keep: int = KEEP) -> Path:
-    """Copy `site` into a new release under `target`, switch `current` to it, prune."""
+def deploy_to_folder(
+    site: Path, target: Path, name: str, keep: int = KEEP, scratch: bool = False
+) -> Path:
+    """Copy `site` into a new release under `target`, switch `current` to it, prune.
+    `scratch`: `site` is removed afterwards, so its files may become the release's."""
     with exclusive(target):
         try:
-            return _deploy(site, target, name, keep)
+            return _deploy(site, target, name, keep, scratch)
         except OSError as error:
             raise PublishError(
                 f"{target}: the deploy stopped ({error.strerror}: {error.filename}); "
@@ -314,14 +402,15 @@ def deploy_to_folder(site: Path, target: Path, name: str, keep: int = KEEP) -> P
             ) from None
 
 
-def _deploy(site: Path, target: Path, name: str, keep: int) -> Path:
+def _deploy(site: Path, target: Path, name: str, keep: int, scratch: bool) -> Path:
     live = current_release(target)
     final = target / RELEASES / name
     if final.exists():
         raise PublishError(f"{final} exists already; wait a second and publish again.")
     partial = target / RELEASES / f".{name}{PARTIAL}"
     final.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(site, partial, copy_function=_link_or_copy(live, site), symlinks=False)
+    copy = _link_or_copy(live, site, scratch)
+    shutil.copytree(site, partial, copy_function=copy, symlinks=False)
     partial.rename(final)
     switch_current(target, final)
     prune(target, keep)
@@ -553,7 +642,8 @@ class FolderTarget:
         return f"Would change {self.folder / CURRENT}: {changes.report()}"
 
     def put_live(self, site: Path, commit: str, keep: int, run) -> str:
-        release = deploy_to_folder(site, self.folder, release_name(commit), keep)
+        # The site is publish's scratch build (`publish` below): its files may be the release's.
+        release = deploy_to_folder(site, self.folder, release_name(commit), keep, scratch=True)
         return f"Published {release.name}: {self.folder / CURRENT} -> {release}"
 
     def roll_back(self, run) -> str:
@@ -599,13 +689,22 @@ def destination(target: str = "", gh_pages: bool = False, branch: str = "gh-page
     return RemoteTarget.parse(target) or FolderTarget(Path(target))
 
 
+def check_cache(content: str | Path) -> Path:
+    """Where the check keeps what it found in each page of a build of `content`
+    (CACHE_PATH/check/, beside the other caches of publishconf.py's builds)."""
+    from arsip.settings import cache_folder, load
+
+    name = hashlib.sha256(str(Path(content).resolve()).encode()).hexdigest()[:16]
+    return cache_folder(load(PUBLISH_SETTINGS), "check") / f"{name}.json"
+
+
 def build(content: str | Path, site: Path, say=print) -> None:
     """Build `content` into `site` with publishconf.py and check it; stop on any problem."""
     command = [sys.executable, "-m", "pelican", str(content), "-s", str(PUBLISH_SETTINGS)]
     result = subprocess.run([*command, "-o", str(site), "--fatal", "errors"])
     if result.returncode != 0:
         raise PublishError("Build failed: nothing was deployed, the live site is unchanged.")
-    problems = check_site(site, os.environ["SITEURL"])
+    problems = check_site(site, os.environ["SITEURL"], check_cache(content))
     if problems:
         print("\n".join(problems), file=sys.stderr)
         raise PublishError(

@@ -16,6 +16,7 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from posixpath import normpath
 from urllib.parse import urljoin, urlsplit
@@ -102,6 +103,16 @@ class Document:
     def path(self) -> Path:
         return self.release.path
 
+    # Facts of the file alone, kept with the document: a preview session keeps
+    # an unchanged file's document from one run to the next.
+    @cached_property
+    def body_fingerprint(self) -> str:
+        return body_fingerprint(self.release.body)
+
+    @cached_property
+    def links(self) -> list[tuple[int, str]]:
+        return link_targets(self.release)
+
 
 class Findings:
     """The problems of one file, placed at a field's line or at a given line."""
@@ -156,10 +167,11 @@ def check_content(
     pages = [d.release for d in documents if not d.is_release]
     problems += _duplicates(releases, "slug")
     problems += _duplicates(pages, "slug")
-    problems += _same_text(releases)
+    problems += _same_text([d for d in documents if d.is_release])
     urls = site_urls(releases, pages, registry, settings)
     for document in documents:
-        problems += check_links(document.release, content_dir, urls, own_url(document, settings))
+        url = own_url(document, settings)
+        problems += check_links(document.release, content_dir, urls, url, document.links)
     return sorted(problems, key=sort_key)
 
 
@@ -176,8 +188,8 @@ def _decide_files(content_dir: Path, release_roots, page_roots, problems):
     """(path, is_release) of every file to read; a problem or note for every other file."""
     content_real = os.path.realpath(content_dir)
     for path in walk_files(content_dir, problems):
-        real = os.path.realpath(path)
-        if os.path.islink(path) and not (real + os.sep).startswith(content_real + os.sep):
+        real = os.path.realpath(path) if os.path.islink(path) else None
+        if real is not None and not (real + os.sep).startswith(content_real + os.sep):
             problems.append(
                 Problem(
                     path,
@@ -192,8 +204,8 @@ def _decide_files(content_dir: Path, release_roots, page_roots, problems):
         if DEBRIS.match(name):
             problems.append(Problem(path, 1, "note", "skipped: an editor's or the system's file"))
             continue
-        release_root = next((r for r in release_roots if r in path.parents), None)
-        page_root = next((r for r in page_roots if r in path.parents), None)
+        release_root = next((r for r in release_roots if _below(path, r)), None)
+        page_root = next((r for r in page_roots if _below(path, r)), None)
         if release_root is None and page_root is None:
             if path.parent == content_dir / REGISTRY_DIR:
                 if name not in REGISTRY_FILES:
@@ -249,6 +261,11 @@ def _decide_files(content_dir: Path, release_roots, page_roots, problems):
                     f"{(release_root or page_root).relative_to(content_dir)}/",
                 )
             )
+
+
+def _below(path: Path, folder: Path) -> bool:
+    """`folder in path.parents`, by their text (both are pathlib's normal form): cheaper."""
+    return str(path).startswith(os.path.join(str(folder), ""))
 
 
 def walk_files(root: str | Path, problems: list[Problem]) -> list[Path]:
@@ -730,13 +747,14 @@ def _duplicates(documents: list[Release], name: str) -> list[Problem]:
     return problems
 
 
-def _same_text(releases: list[Release]) -> list[Problem]:
+def _same_text(documents: list[Document]) -> list[Problem]:
     problems = []
     bodies: dict[str, Release] = {}
-    for release in releases:
+    for document in documents:
+        release = document.release
         if not release.body.strip():
             continue
-        first = bodies.setdefault(body_fingerprint(release.body), release)
+        first = bodies.setdefault(document.body_fingerprint, release)
         if first is not release:
             problems.append(
                 Problem(
@@ -810,8 +828,23 @@ def _page_url(page: Release, settings) -> str | None:
     return "/" + settings["PAGE_URL"].format(slug=slug) if slug else None
 
 
-def check_links(document: Release, content_dir: Path, urls: set[str], url) -> list[Problem]:
+def check_links(
+    document: Release, content_dir: Path, urls: set[str], url, targets=None
+) -> list[Problem]:
+    """The broken links of `document`; `targets` as link_targets gives them, if known."""
     problems = []
+    for number, target in link_targets(document) if targets is None else targets:
+        reason = _broken(target, document.path, content_dir, urls, url)
+        if reason:
+            problems.append(
+                Problem(document.path, number, "warning", f'broken link "{target}": {reason}')
+            )
+    return problems
+
+
+def link_targets(document: Release) -> list[tuple[int, str]]:
+    """(line, target) of every link in the body, outside code."""
+    found = []
     in_code = False
     for number, line in document.body_lines():
         if line.lstrip().startswith(("```", "~~~")):
@@ -824,13 +857,8 @@ def check_links(document: Release, content_dir: Path, urls: set[str], url) -> li
         reference = REFERENCE_LINK.match(text)
         if reference:
             targets.append(reference["target"])
-        for target in targets:
-            reason = _broken(target, document.path, content_dir, urls, url)
-            if reason:
-                problems.append(
-                    Problem(document.path, number, "warning", f'broken link "{target}": {reason}')
-                )
-    return problems
+        found += [(number, target) for target in targets]
+    return found
 
 
 def _broken(target: str, source: Path, content_dir: Path, urls: set[str], url) -> str | None:

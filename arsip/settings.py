@@ -46,6 +46,9 @@ DEFAULTS = {
     "SEARCH_SAVE_AS": "cari/index.html",
     "SEARCH_LANGUAGE": "id",
     "SEARCH_BUNDLE_DIR": "pagefind",
+    # Most releases in one shard of the search index (docs/search.md): Pagefind's
+    # memory while it indexes a shard, and what a first search downloads, grow with it.
+    "SEARCH_SHARD_SIZE": 1000,
     # plugins/opendata.py (docs/open-data.md).
     "OPENDATA_RELEASES_JSON": "data/releases.json",
     "OPENDATA_RELEASES_CSV": "data/releases.csv",
@@ -59,8 +62,9 @@ DEFAULTS = {
     # plugins/compress.py: quality 11 takes twice as long for files 1% smaller.
     "COMPRESS_SUFFIXES": (".html", ".css", ".js", ".mjs", ".json", ".xml", ".txt", ".svg", ".map"),
     "COMPRESS_BROTLI_QUALITY": 10,
+    # The Brotli and gzip caches, and plugins/minify.py's cache of minified pages.
     "COMPRESS_CACHE": True,
-    # Brotli results no build used for this many days are removed.
+    # Cache entries no build used for this many days are removed.
     "COMPRESS_CACHE_DAYS": 7,
     # plugins/atom_feeds.py: a WebSub hub feeds name (docs/alerts.md); none by default.
     "WEBSUB_HUB": "",
@@ -194,6 +198,7 @@ CHECKS: dict[str, Check] = {
         lambda v: isinstance(v, str) and re.fullmatch(r"[A-Za-z0-9_-][A-Za-z0-9._-]*", v),
         "a folder name at the site's root, e.g. 'pagefind'",
     ),
+    "SEARCH_SHARD_SIZE": (lambda v: _whole(v, 1), "a positive whole number of releases, e.g. 1000"),
     "OPENDATA_RELEASES_JSON": (_path, "a file path in the site, e.g. 'data/releases.json'"),
     "OPENDATA_RELEASES_CSV": (_path, "a file path in the site, e.g. 'data/releases.csv'"),
     "OPENDATA_SCHEMA": (_path, "a file path in the site, e.g. 'data/releases.schema.json'"),

@@ -4,8 +4,10 @@
 (engine/preview.py, what `invoke livereload` runs) on a content folder, builds
 it once, then measures three rebuilds: nothing changed, one release edited,
 one release added. For each: seconds until the pages are written (what the
-browser reloads), seconds until the post-build steps (open data, search index)
-are done too, and how many files were rendered. Prints the figures as JSON on
+browser reloads) and the CPU seconds spent on them (this process and the
+processes it started and waited for meanwhile: render or parse workers), seconds until
+the post-build steps (open data, search index) are done too, and how many files
+were rendered. Prints the figures as JSON on
 its last line; bench/run.py runs it and records them.
 
 Edits are made the way bench/run.py makes them, on the folder given: use a
@@ -15,6 +17,7 @@ copy you can spare.
 from __future__ import annotations
 
 import json
+import resource
 import sys
 import time
 from pathlib import Path
@@ -26,13 +29,21 @@ sys.path.insert(1, str(BENCH.parent))
 from engine.preview import PreviewSession  # noqa: E402
 
 
+def _cpu() -> float:
+    own, children = (
+        resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def timed(session: PreviewSession) -> dict:
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu()
     session.build()
-    pages = time.perf_counter() - started
+    pages, pages_cpu = time.perf_counter() - started, _cpu() - cpu
     session.wait()
     return {
         "pages_seconds": round(pages, 2),
+        "pages_cpu_seconds": round(pages_cpu, 2),
         "all_seconds": round(time.perf_counter() - started, 2),
         "rendered": len(session.rendered),
     }

@@ -7,6 +7,12 @@ plugins, then runs each step (sitemap, minify, fingerprint, compress) on that
 output in order, timing each; then compresses once more (what a publish of
 unchanged pages costs with the Brotli cache) and times the pre-deploy check.
 Prints the figures and writes them to bench/results/publish-<UTC time>.json.
+
+`checkout_copy` and `publish_command` are what bench/run.py uses to time a
+whole `invoke publish` to a folder, cold and after one edit: the publish runs
+in a copy of this checkout (its files as they are now, tracked or new), so
+that its caches (CACHE_PATH is `cache/` beside publishconf.py) start empty
+without touching the checkout's own.
 """
 
 from __future__ import annotations
@@ -40,6 +46,38 @@ STEPS = [
     ("fingerprint", assets.fingerprint_assets),
     ("compress", compress.compress_output),
 ]
+
+
+def checkout_copy(destination: Path) -> Path:
+    """Copy this checkout's files (tracked and new, not ignored) into
+    `destination` (replaced), with a link to its virtualenv; returns it."""
+    shutil.rmtree(destination, ignore_errors=True)
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    for name in filter(None, listed.split("\0")):
+        source = ROOT / name
+        if source.is_file() and not source.is_symlink():
+            (destination / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, destination / name)
+    (destination / ".venv").symlink_to((ROOT / ".venv").resolve())
+    return destination
+
+
+def publish_command(checkout: Path, content: Path, target: Path) -> list[str]:
+    """`invoke publish` of `content` to the folder `target`, run in `checkout`."""
+    invoke = [sys.executable, "-m", "invoke", "--search-root", str(checkout)]
+    return [*invoke, "publish", "--target", str(target), "--content", str(content)]
+
+
+def publish_environment() -> dict:
+    """A public address, and no WebSub hub to tell (a benchmark needs no network)."""
+    environment = {k: v for k, v in os.environ.items() if k != "WEBSUB_HUB"}
+    environment["SITEURL"] = "https://arsip.example.id"
+    return environment
 
 
 def total(output: Path, pattern: str) -> int:

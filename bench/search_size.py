@@ -47,10 +47,13 @@ UNUSED_FILES = ("pagefind-highlight.js",)
 
 
 def kind_of(relative: str) -> str:
-    """What a file of the site is, for the tables."""
+    """What a file of the site is, for the tables. The index's shards
+    (pagefind/shards/<key>/) count with the kind of file they hold."""
     if not relative.startswith(f"{BUNDLE}/"):
         return "page (HTML, CSS, search.js)"
     name = relative.removeprefix(f"{BUNDLE}/")
+    if name.startswith("shards/"):
+        name = name.split("/", 2)[-1]
     folder = name.split("/", 1)[0] if "/" in name else ""
     if folder == "index":
         return "index chunks"
@@ -58,7 +61,9 @@ def kind_of(relative: str) -> str:
         return "filter chunks"
     if folder == "fragment":
         return "fragments"
-    if name.endswith(".pf_meta") or name == "pagefind-entry.json":
+    if folder == "words":
+        return "word lists (which shards hold a word)"
+    if name.endswith(".pf_meta") or name in ("pagefind-entry.json", "shards.json"):
         return "index metadata"
     return "runtime (pagefind.js, worker, wasm)"
 
@@ -84,6 +89,11 @@ def index_on_disk(site: Path) -> dict:
             group["files"] += 1
             group["bytes"] += size
     pages = sum(lang["page_count"] for lang in entry["languages"].values())
+    manifest = bundle / "shards.json"
+    if manifest.is_file():  # the sharded index: pagefind/ holds no release itself
+        pages = sum(
+            s["releases"] for s in json.loads(manifest.read_text(encoding="utf-8"))["shards"]
+        )
     return {
         "indexed_pages": pages,
         "languages": sorted(entry["languages"]),

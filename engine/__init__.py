@@ -25,6 +25,7 @@ from engine import (
     contents,
     feeds,
     incremental,
+    links,
     ordering,
     parallel,
     periods,
@@ -36,6 +37,7 @@ from engine import (
 
 MODULES = (
     contents,  # each run starts with Pelican's memo caches empty
+    links,
     readers,  # READERS names the archive's reader before anything reads
     cache,  # the content cache's folder, once the settings are final
     incremental,  # a preview session's releases, before the pool looks for what to parse

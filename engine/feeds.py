@@ -6,7 +6,7 @@ officers and activity types (365 term feeds in a large archive, each with the
 full text of up to FEED_MAX_ITEMS releases). The writer already builds each
 entry's fields once (engine/writer.py); escaping the full text into XML was
 still done again for every feed. With the speed-ups on, each entry's XML is
-kept per build as feedgenerator writes it (the copy of Atom1Feed.write's
+kept per build (compressed) as feedgenerator writes it (the copy of Atom1Feed.write's
 entry below), and each Atom feed copies it: the feeds come out byte for byte
 as before.
 
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import io
+import zlib
 
 from feedgenerator import Atom1Feed
 from feedgenerator.django.utils.xmlutils import SimplerXMLGenerator
@@ -50,8 +51,13 @@ def _cached_entry(feed: Atom1Feed, entry_xml: dict, item) -> str:
     except TypeError:  # a field that cannot be part of a key
         return _entry(feed, item)
     if xml is None:
-        xml = entry_xml[key] = _entry(feed, item)
-    return xml
+        text = _entry(feed, item)
+        # Kept compressed: every release's full text stays in the cache until the
+        # last term feed is written, and that text would otherwise be most of
+        # the build's memory in a large archive.
+        entry_xml[key] = zlib.compress(text.encode("utf-8"), 1)
+        return text
+    return zlib.decompress(xml).decode("utf-8")
 
 
 def _entry(feed: Atom1Feed, item) -> str:

@@ -6,8 +6,15 @@ rewriting only the pages whose inputs changed.
 
 Pelican has no incremental build: every run reads every release and renders
 every page. A session keeps one Pelican in this process and, between runs,
+- the status (times, size, inode) of every file in the content folder when
+  the last build that succeeded started: when none was added, removed or
+  changed, and every page that build wrote is still there, a build does
+  nothing. A file written within RACY_NS of being looked at is compared by
+  the hash of its bytes too (two quick writes of the same size can leave the
+  same status);
 - the release objects of unchanged files (a file's stamp is the hash of its
-  bytes), so a run reads only the files that changed;
+  bytes, hashed again only when its status changed), so a run reads only the
+  files that changed;
 - for every output page and feed, a fingerprint of what it was rendered
   from: the template and the values of exactly the context variables the
   template (with what it extends, includes and imports) refers to.
@@ -39,6 +46,7 @@ import hashlib
 import logging
 import os
 import threading
+import time
 from pathlib import Path
 
 from jinja2 import MemcachedBytecodeCache, Undefined, meta, nodes
@@ -64,6 +72,10 @@ LINKS = ("newer", "older", "related")
 SESSION_CONSTANTS = (Registry,)
 # Set by Pelican's writer for every page.
 PAGE_VARIABLES = ("SITEURL", "output_file")
+# A file written this close to when its status was recorded may change again
+# with the same time and size (the file system's clock is coarse): its status
+# proves nothing, and it is read again.
+RACY_NS = 2_000_000_000
 # How a template uses a context variable (template_variables).
 WHOLE = "*"
 LENGTH = "#"
@@ -89,8 +101,12 @@ class PreviewSession:
         self.output = Path(settings["OUTPUT_PATH"])
         self.pelican = Pelican(settings)
         self._articles: dict[str, tuple[bytes, Content]] = {}
-        self._stamps: dict[str, tuple[int, int, bytes]] = {}
+        self._stamps: dict[str, tuple[tuple, bytes]] = {}  # path -> (its status, hash of bytes)
+        # The status of every content file when the last build that succeeded
+        # started, all its post-build steps done too; None when there is none.
+        self._clean: dict[str, tuple] | None = None
         self._run_stamps: dict[str, bytes] = {}
+        self._content_tokens: dict[str, tuple[bytes, bytes]] = {}  # path -> (stamp, token)
         self._signatures: dict[str, object] = {}  # output file -> fingerprint it was rendered from
         self._dependencies: dict[str, tuple] = {}  # template name -> variables it refers to
         self._outputs: set[str] = set()
@@ -113,9 +129,13 @@ class PreviewSession:
         deferred (open data, removing stale pages, the search index) then run
         in the background, in order, until `wait()` or the next build."""
         self.wait()
+        self.rendered = []
+        content = self._content_status() if self.speedups else None
+        if content is not None and self._same_content(content) and self._outputs_exist():
+            return  # the inputs of the last build, whose output is in place
+        self._clean = None
         self._run_stamps = {}
         self.fingerprints = Fingerprints(self)
-        self.rendered = []
         self.written: set[str] = set()
         self._deferred: list = []
         if not self.speedups:
@@ -124,6 +144,7 @@ class PreviewSession:
             self.pelican.run()
         finally:
             self.fingerprints = Fingerprints(self)  # let the run's objects go
+        self._deferred.append(lambda: self._cleaned(content))
         if self.speedups:
             # Later runs read a few changed files: a pool of parsers would cost
             # more than it saves, and loading Pelican's reader cache (every
@@ -143,6 +164,42 @@ class PreviewSession:
         if self._background is not None:
             self._background.join()
             self._background = None
+
+    def _cleaned(self, content) -> None:
+        """The build and its post-build steps succeeded: its output follows from `content`."""
+        self._clean = content
+
+    def _content_status(self) -> dict[str, tuple]:
+        """Every file in the content folder: its status, and the hash of its
+        bytes if it was written so recently that its status cannot tell a
+        later change from it."""
+        now = time.time_ns()
+        found = {}
+        for path in _files(self.pelican.settings["PATH"]):
+            try:
+                status = os.stat(path)
+                recent = now - status.st_mtime_ns < RACY_NS or now - status.st_ctime_ns < RACY_NS
+                found[path] = (_status(status), _hash(path) if recent else None)
+            except OSError:  # gone while looked at (or a dangling link): the build will say
+                continue
+        return found
+
+    def _same_content(self, found: dict[str, tuple]) -> bool:
+        """Whether the content folder holds what it held when the last clean
+        build started. If so, the files no longer recent need no hash from now on."""
+        clean = self._clean
+        if clean is None or found.keys() != clean.keys():
+            return False
+        if any(status != clean[path][0] for path, (status, _) in found.items()):
+            return False
+        for path, (_, known) in clean.items():
+            if known is not None and (found[path][1] or _hash(path)) != known:
+                return False
+        self._clean = found
+        return True
+
+    def _outputs_exist(self) -> bool:
+        return all(map(os.path.exists, self._outputs))
 
     def _run_deferred(self, steps) -> None:
         for step in steps:
@@ -172,20 +229,36 @@ class PreviewSession:
     # -- the articles generator's cache (engine/incremental.py) ---------
 
     def stamp(self, path: str) -> bytes:
-        """The hash of a source file's bytes, read again only when its size or
-        time changed, and looked at once per run."""
+        """The hash of a source file's bytes, read again only when its status
+        (times, size, inode) changed or was too recent to tell, and looked at
+        once per run."""
         digest = self._run_stamps.get(path)
         if digest is not None:
             return digest
         status = os.stat(path)
         known = self._stamps.get(path)
-        if known and known[:2] == (status.st_mtime_ns, status.st_size):
-            digest = known[2]
+        if known and known[0] == _status(status):
+            digest = known[1]
         else:
-            digest = hashlib.blake2b(Path(path).read_bytes(), digest_size=16).digest()
-            self._stamps[path] = (status.st_mtime_ns, status.st_size, digest)
+            now = time.time_ns()
+            digest = _hash(path)
+            recent = now - status.st_mtime_ns < RACY_NS or now - status.st_ctime_ns < RACY_NS
+            if recent:
+                self._stamps.pop(path, None)
+            else:
+                self._stamps[path] = (_status(status), digest)
         self._run_stamps[path] = digest
         return digest
+
+    def content_token(self, path: str) -> bytes:
+        """A release or page in a fingerprint: 16 bytes standing for its path and stamp."""
+        stamp = self.stamp(path)
+        known = self._content_tokens.get(path)
+        if known is not None and known[0] == stamp:
+            return known[1]
+        token = _digest(f"content\0{path}\0{stamp.hex()}")
+        self._content_tokens[path] = (stamp, token)
+        return token
 
     def cached_article(self, path: str, context: dict):
         known = self._articles.get(path)
@@ -280,6 +353,28 @@ class PreviewSession:
 
 
 _MISSING = object()
+_SCALARS = frozenset({type(None), bool, int, float})
+
+
+def _status(found: os.stat_result) -> tuple:
+    return (found.st_mtime_ns, found.st_ctime_ns, found.st_size, found.st_ino, found.st_dev)
+
+
+def _hash(path: str) -> bytes:
+    return _digest_bytes(Path(path).read_bytes())
+
+
+def _files(root: str):
+    """Every file under `root`, following links, never reading a folder twice."""
+    seen = {os.path.realpath(root)}
+    for folder, subfolders, names in os.walk(root, followlinks=True):
+        for name in list(subfolders):
+            real = os.path.realpath(os.path.join(folder, name))
+            if real in seen:
+                subfolders.remove(name)
+            seen.add(real)
+        for name in names:
+            yield os.path.join(folder, name)
 
 
 class Layers:
@@ -309,7 +404,8 @@ class Fingerprints:
 
     def __init__(self, session: PreviewSession):
         self.session = session
-        self._memo: dict[tuple[int, bool], tuple[object, object]] = {}
+        # id(value) -> (value, token), for deep tokens and the others
+        self._memo: tuple[dict, dict] = ({}, {})
 
     def of_page(self, variables: tuple, context, environment) -> tuple:
         """The page's fingerprint; `context` needs only `get` (a dict, or Layers)."""
@@ -341,28 +437,38 @@ class Fingerprints:
         return tuple(read)
 
     def token(self, value, deep: bool = False):
-        if value is None or isinstance(value, (bool, int, float)):
+        if type(value) in _SCALARS:
             return value
         if isinstance(value, str):  # Markup too
             return value if len(value) <= 64 else _digest(value)
-        key = (id(value), deep)
-        known = self._memo.get(key)
+        if isinstance(value, (int, float)):  # their subclasses
+            return value
+        memo = self._memo[deep]
+        known = memo.get(id(value))
         if known is not None:
             return known[1]
         token = self._compute(value, deep)
-        self._memo[key] = (value, token)  # keeps `value` alive, so its id is not reused
+        memo[id(value)] = (value, token)  # keeps `value` alive, so its id is not reused
         return token
 
     def _compute(self, value, deep: bool):
         if isinstance(value, Content):
-            own = ("content", value.source_path, self.session.stamp(value.source_path))
+            own = self.session.content_token(value.source_path)
             if not deep:
                 return own
             return (own, tuple(self.token(getattr(value, name, None)) for name in LINKS))
         if isinstance(value, (datetime.date, datetime.time)):
             return (type(value).__name__, value.isoformat())
         if isinstance(value, (list, tuple)):
-            return _compact(("list", *(self.token(item) for item in value)))
+            tokens = [self.token(item) for item in value]
+            if (
+                len(tokens) > 16
+                and set(map(type, tokens)) == {bytes}
+                and set(map(len, tokens)) == {16}
+            ):
+                # Digests alone (releases, long strings): joined, they cannot be confused.
+                return ("digests", _digest_bytes(b"".join(tokens)))
+            return _compact(("list", *tokens))
         if isinstance(value, dict):
             return _compact(("dict", *((self.token(k), self.token(v)) for k, v in value.items())))
         if isinstance(value, (set, frozenset)):
@@ -399,7 +505,11 @@ def _compact(token: tuple):
 
 
 def _digest(text: str) -> bytes:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    return _digest_bytes(text.encode("utf-8", "surrogatepass"))
+
+
+def _digest_bytes(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 def template_variables(environment, name: str) -> tuple:

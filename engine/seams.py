@@ -82,6 +82,18 @@ SEAMS = (
         "4a3c3104bdebd41dce041371c8c8cb442e82503e4205a3746b6a3a8178490593",
     ),
     Seam(
+        "pelican.contents.Content._update_content",
+        "engine/links.py",
+        "replaces it on the class, calling the original when a body has an intrasite link",
+        "b446bacdf3e46a3a0b19137ac6c416e520429e33312f1932d4ed23b3929f3549",
+    ),
+    Seam(
+        "pelican.contents.Content._get_intrasite_link_regex",
+        "engine/links.py",
+        "relies on it finding every link _update_content would expand",
+        "5d6b5c2523b5193e478029b63b1bc16b6b69e0b41d49dc0985db49fb98782292",
+    ),
+    Seam(
         "pelican.contents.Content.get_url_setting",
         "engine/render.py",
         "relies on override_url and override_save_as",

@@ -22,7 +22,9 @@ import hashlib
 import re
 from pathlib import Path
 
-from arsip import post_build
+from pelican import signals
+
+from arsip import post_build, postprocess
 
 SUFFIXES = (".css", ".js")
 HASH_LENGTH = 12
@@ -56,10 +58,15 @@ def fingerprint_assets(pelican):
         renamed[path.relative_to(static).as_posix()] = target.relative_to(static).as_posix()
     # Starting with a literal lets the regex engine jump from candidate to candidate.
     prefix = f"/{static.relative_to(output).as_posix()}/"
-    reference = re.compile(
-        re.escape(prefix) + "(" + "|".join(map(re.escape, renamed)) + r")(?![\w.-])"
-    )
-    for page in output.rglob("*.html"):
+    reference = re.escape(prefix) + "(" + "|".join(map(re.escape, renamed)) + r")(?![\w.-])"
+    postprocess.each(_rewrite_pages, output.rglob("*.html"), (reference, prefix, renamed))
+
+
+def _rewrite_pages(pages: list[Path], names: tuple[str, str, dict[str, str]]) -> None:
+    """Rewrite the references in `pages` (on every core: arsip/postprocess.py)."""
+    pattern, prefix, renamed = names
+    reference = re.compile(pattern)  # re's own cache keeps it for the next chunk
+    for page in pages:
         text = page.read_text(encoding="utf-8")
         rewritten = reference.sub(lambda match: prefix + renamed[match[1]], text)
         if rewritten != text:
@@ -83,3 +90,4 @@ POST_BUILD_STEP = fingerprint_assets
 
 def register():
     post_build.connect()
+    signals.initialized.connect(postprocess.start)

@@ -7,11 +7,13 @@ Brotli (COMPRESS_BROTLI_QUALITY) copy. Web servers send them as they are
 request.
 
 Brotli is slow at its best settings, so its results are kept in
-CACHE_PATH/brotli/<Brotli version>/ under the SHA-256 of the input: a
-publish after a small change compresses only the pages that changed.
-Entries no build used for COMPRESS_CACHE_DAYS are removed, so builds of other
-content (the tests' copies) do not evict the real site's; COMPRESS_CACHE =
-False turns the cache off. The settings' defaults are in arsip/settings.py.
+CACHE_PATH/brotli/<Brotli version>/ under the SHA-256 of the input (and the
+gzip ones in CACHE_PATH/gzip/<zlib version>/): a publish after a small change
+compresses only the pages that changed. Entries no build used for
+COMPRESS_CACHE_DAYS are removed, so builds of other content (the tests'
+copies) do not evict the real site's; COMPRESS_CACHE = False turns the cache
+off. The settings' defaults are in arsip/settings.py. The files are
+compressed on every core (arsip/postprocess.py).
 
 The last post-build step that changes files (POST_BUILD_STEPS in
 publishconf.py): it compresses the files as they are then, so every step
@@ -20,60 +22,24 @@ that changes files (search index, minify, fingerprints) runs before it.
 
 from __future__ import annotations
 
-import contextlib
 import gzip
-import hashlib
-import os
-import time
-from concurrent.futures import ThreadPoolExecutor
+import zlib
+from functools import partial
 from pathlib import Path
 
 import brotli
+from pelican import signals
 
-from arsip import post_build
+from arsip import post_build, postprocess
 from arsip.settings import cache_folder as derived_cache
 
 
-class BrotliCache:
-    """Brotli output by SHA-256 of the input, one file per entry, safe to share."""
-
-    def __init__(self, folder: Path | None, quality: int, days: float):
-        self.folder = folder
-        self.quality = quality
-        self.max_age = days * 86400
-        if folder:
-            folder.mkdir(parents=True, exist_ok=True)
-
-    def compress(self, data: bytes) -> bytes:
-        if not self.folder:
-            return brotli.compress(data, quality=self.quality)
-        name = f"{hashlib.sha256(data).hexdigest()}.q{self.quality}.br"
-        entry = self.folder / name
-        try:
-            compressed = entry.read_bytes()
-            os.utime(entry)  # used now: keep it
-            return compressed
-        except FileNotFoundError:
-            compressed = brotli.compress(data, quality=self.quality)
-            partial = entry.with_name(f".{name}.{os.getpid()}.tmp")
-            partial.write_bytes(compressed)
-            os.replace(partial, entry)  # readers never see half an entry
-            return compressed
-
-    def prune(self):
-        """Forget entries no build has used for `days`."""
-        if self.folder:
-            oldest = time.time() - self.max_age
-            for entry in self.folder.iterdir():
-                with contextlib.suppress(FileNotFoundError):  # another build pruned it
-                    if entry.stat().st_mtime < oldest:
-                        entry.unlink()
-
-
-def compress_file(path: Path, cache: BrotliCache):
-    data = path.read_bytes()
-    path.with_name(path.name + ".gz").write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
-    path.with_name(path.name + ".br").write_bytes(cache.compress(data))
+def _compress_files(paths: list[Path], caches: tuple[postprocess.ResultCache, ...]) -> None:
+    gzipped, brotlied = caches
+    for path in paths:
+        data = path.read_bytes()
+        path.with_name(path.name + ".gz").write_bytes(gzipped.result(data))
+        path.with_name(path.name + ".br").write_bytes(brotlied.result(data))
 
 
 def cache_folder(settings) -> Path:
@@ -83,23 +49,68 @@ def cache_folder(settings) -> Path:
     return derived_cache(settings, "brotli") / brotli.__version__
 
 
+def gzip_cache_folder(settings) -> Path:
+    """The gzip cache, keyed by the zlib version that makes its entries."""
+    return derived_cache(settings, "gzip") / zlib.ZLIB_RUNTIME_VERSION
+
+
+def _caches(settings) -> tuple[postprocess.ResultCache, ...]:
+    cached = settings["COMPRESS_CACHE"]
+    days = settings["COMPRESS_CACHE_DAYS"]
+    quality = settings["COMPRESS_BROTLI_QUALITY"]
+    return (
+        postprocess.ResultCache(
+            gzip_cache_folder(settings) if cached else None,
+            ".9.gz",
+            days,
+            partial(gzip.compress, compresslevel=9, mtime=0),
+        ),
+        postprocess.ResultCache(
+            cache_folder(settings) if cached else None,
+            f".q{quality}.br",
+            days,
+            partial(brotli.compress, quality=quality),
+        ),
+    )
+
+
+def _compress_ahead(paths: list[Path], caches: tuple[postprocess.ResultCache, ...]) -> None:
+    for path in paths:
+        data = path.read_bytes()
+        for cache in caches:
+            cache.result(data)
+
+
+_written: list[Path] = []  # feeds written and not yet handed to a worker
+
+
+def feed_written(path, context, feed):
+    """Pelican's `feed_written`: a feed, which no later step changes, is
+    compressed into the cache as soon as it is written, while the build goes
+    on (arsip/postprocess.py `ahead`). The step still compresses every file."""
+    if not (context.get("COMPRESS_CACHE") and postprocess.running()):
+        return
+    if Path(path).suffix not in context.get("COMPRESS_SUFFIXES", ()):
+        return
+    _written.append(Path(path))
+    if len(_written) >= postprocess.CHUNK // 4:  # a feed is larger than a page
+        postprocess.ahead(_compress_ahead, _written[:], _caches(context))
+        _written.clear()
+
+
 def compress_output(pelican):
+    _written.clear()
     settings = pelican.settings
     suffixes = tuple(settings["COMPRESS_SUFFIXES"])
-    cache = BrotliCache(
-        cache_folder(settings) if settings["COMPRESS_CACHE"] else None,
-        settings["COMPRESS_BROTLI_QUALITY"],
-        settings["COMPRESS_CACHE_DAYS"],
-    )
+    caches = _caches(settings)
     files = [
         path
         for path in Path(pelican.output_path).rglob("*")
         if path.suffix in suffixes and path.is_file()
     ]
-    # Brotli and zlib release the GIL while compressing: threads use every core.
-    with ThreadPoolExecutor(max_workers=os.cpu_count()) as pool:
-        list(pool.map(compress_file, files, [cache] * len(files)))
-    cache.prune()
+    postprocess.each(_compress_files, files, caches)
+    for cache in caches:
+        cache.prune()
 
 
 POST_BUILD_STEP = compress_output
@@ -107,3 +118,5 @@ POST_BUILD_STEP = compress_output
 
 def register():
     post_build.connect()
+    signals.initialized.connect(postprocess.start)
+    signals.feed_written.connect(feed_written)

@@ -39,7 +39,9 @@ def link_releases(generator):
     if session is not None:
         # Related lists follow from the order of the releases and their terms
         # alone: when neither changed, a preview session's last lists stand.
-        shape = (count, tuple((r.source_path, frozenset(_term_keys(r))) for r in everything))
+        # A release's terms follow from its file (and the registry, fixed for the
+        # session): worked out again only for a file that changed.
+        shape = (count, tuple((r.source_path, _session_terms(session, r)) for r in everything))
         kept = session.kept.get(KEPT)
         if kept is not None and kept[0] == shape:
             by_path = {release.source_path: release for release in releases}
@@ -50,6 +52,12 @@ def link_releases(generator):
     if session is not None:
         lists = {r.source_path: [other.source_path for other in r.related] for r in everything}
         session.kept[KEPT] = (shape, lists)
+
+
+def _session_terms(session, release) -> frozenset:
+    return session.per_file(
+        "related-terms", release.source_path, lambda: frozenset(_term_keys(release))
+    )
 
 
 def _term_keys(release):

@@ -88,8 +88,8 @@ def test_same_content_gives_byte_identical_output(content_copy, tmp_path, monkey
         builds.append(snapshot(build.output))
     # Every file, the whole search index included (plugins/search.py: stable_index).
     first, second = builds
-    assert len(first) > 40 and any(k.startswith("pagefind/fragment/") for k in first)
-    assert any(k.startswith("pagefind/filter/") for k in first)
+    assert len(first) > 40 and any(k.startswith("pagefind/shards/2024/fragment/") for k in first)
+    assert any(k.startswith("pagefind/shards/2024/filter/") for k in first)
     assert sorted(first) == sorted(second)
     different = [name for name in first if first[name] != second[name]]
     assert different == []

@@ -3,9 +3,10 @@
 One session (engine/preview.py) builds a generated corpus, then rebuilds after
 each step of edits: a body edit, a new title, a release moved to another
 year, another officer, a new release and a deleted one, a broken release and
-its fix. After every step the session's output must be byte for byte the
-output of a full `pelican` build of the same content in a fresh folder; a
-failed step must leave the previous output as it was.
+its fix, no change at all, one letter changed (the file keeps its size).
+After every step the session's output must be byte for byte the output of a
+full `pelican` build of the same content in a fresh folder; a failed step
+must leave the previous output as it was.
 """
 
 from __future__ import annotations
@@ -25,6 +26,13 @@ from tests.conftest import ROOT, run_pelican  # noqa: E402
 from tests.test_engine import differences  # noqa: E402
 
 RELEASES = 40
+
+
+def same_size_edit(text: str) -> str:
+    """One letter of the body changed: the file keeps its size."""
+    header, body = text.split("\n\n", 1)
+    at = next(i for i, letter in enumerate(body) if letter == "a")
+    return f"{header}\n\n{body[:at]}o{body[at + 1 :]}"
 
 
 def field(text: str, name: str, value: str) -> str:
@@ -66,6 +74,8 @@ def steps(tmp_path_factory):
         {"write": {str(added): new_release}, "delete": [str(removed)]},
         {"write": {str(edited): field(text[edited], "Officers", "Kompol Tidak Dikenal Siapapun")}},
         {"write": {str(edited): text[edited]}},
+        {},
+        {"write": {str(edited): same_size_edit(text[edited])}},
     ]
     plan = {
         "content": str(content),
@@ -97,6 +107,8 @@ STEPS = {
     4: "officers changed",
     5: "release added, another deleted",
     7: "broken release fixed",
+    8: "nothing changed",
+    9: "a letter changed, same size",
 }
 BROKEN = 6
 
@@ -133,3 +145,5 @@ def test_a_rebuild_renders_only_what_changed(steps):
     # pages, the lists and feeds it is on; not the rest of the site.
     assert 0 < report[1]["rendered"] < first["rendered"] / 3
     assert report[BROKEN + 1]["rendered"] < first["rendered"] / 3
+    assert report[8]["rendered"] == 0  # the build was skipped: nothing to read or render
+    assert report[9]["rendered"] > 0  # same size, written within the file system's clock tick

@@ -78,9 +78,13 @@ def published_release_pages(build) -> list[Path]:
 def test_index_is_written_inside_the_output_in_indonesian(site):
     bundle = site.output / "pagefind"
     assert (bundle / "pagefind.js").is_file()
-    entry = json.loads((bundle / "pagefind-entry.json").read_text())
+    # The three releases of 2024 make one shard (tests/test_search_shards.py has many).
+    manifest = json.loads((bundle / "shards.json").read_text())
+    assert [shard["path"] for shard in manifest["shards"]] == ["shards/2024/"]
+    entry = json.loads((bundle / "shards" / "2024" / "pagefind-entry.json").read_text())
     assert list(entry["languages"]) == ["id"]
     assert entry["languages"]["id"]["page_count"] == len(published_release_pages(site))
+    assert manifest["shards"][0]["releases"] == len(published_release_pages(site))
     assert not list(site.output.glob(".pagefind*")), "staging folder left behind"
 
 
@@ -392,7 +396,7 @@ def test_on_a_phone_the_filters_fold_away_until_used(browser, site_url):
         wait_for_search(page)
         assert page.locator("#saring-satuan").is_hidden()
         # Folded filters cost no download: their chunks come when they are opened.
-        assert not [url for url in fetched if "/pagefind/filter/" in url]
+        assert not [url for url in fetched if "/filter/" in url]
         assert page.locator("#hasil-cari li").first.is_visible()
         assert (
             page.text_content('#saring-satuan option[value="polsek-menteng"]') == "Polsek Menteng"
@@ -405,7 +409,7 @@ def test_on_a_phone_the_filters_fold_away_until_used(browser, site_url):
             "() => document.querySelector('#saring-satuan option[value=polsek-menteng]')"
             ".textContent === 'Polsek Menteng (1)'"
         )
-        assert [url for url in fetched if "/pagefind/filter/" in url]
+        assert [url for url in fetched if "/filter/" in url]
         page.goto(f"{site_url}cari/?q=pilkada&tahun=2024")
         wait_for_search(page)
         assert page.locator("#saring-tahun").is_visible()
@@ -431,7 +435,7 @@ def test_words_outside_the_release_text_find_nothing(page, site, site_url, word,
 def indexed_records(build) -> dict[str, dict]:
     """The records Pagefind stored per page (its fragments: gzip, a signature, JSON)."""
     records = {}
-    for path in (build.output / "pagefind" / "fragment").glob("*.pf_fragment"):
+    for path in (build.output / "pagefind" / "shards").glob("*/fragment/*.pf_fragment"):
         data = gzip.decompress(path.read_bytes())
         assert data.startswith(b"pagefind_dcd")
         record = json.loads(data.removeprefix(b"pagefind_dcd"))

@@ -10,6 +10,7 @@ fixture); each test reads what the steps it is about did.
 from __future__ import annotations
 
 import hashlib
+import re
 import shlex
 import shutil
 import stat
@@ -28,9 +29,20 @@ TAWURAN_RELEASE = "rilis/2024/11/cooling-system-bhabinkamtibmas-cegah-tawuran-ka
 NEW_SENTENCE = "\nUsai kegiatan, petugas berswafoto dengan warga.\n"
 
 
-def indexed(calls: list[str]) -> bool:
-    """Whether one of the calls was Pagefind indexing a site (not `--version`)."""
-    return any(call.startswith("--site ") for call in calls)
+def indexed(calls: list[str]) -> int:
+    """How many indexes Pagefind built in these calls (not `--version`): the
+    runtime's and each shard's."""
+    return sum(call.startswith("--site ") for call in calls)
+
+
+def add_release_of_2023(content: Path) -> None:
+    """A copy of the tawuran release dated 2023: the archive has two shards."""
+    text = (content / TAWURAN_SOURCE).read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^Date: .*$", "Date: 2023-06-01 10:00", text)
+    text = re.sub(r"(?m)^Slug: (.*)$", r"Slug: \1-2023", text)
+    text = re.sub(r"(?m)^Title: (.*)$", r"Title: \1 (2023)", text)
+    (content / "rilis" / "2023").mkdir()
+    (content / "rilis" / "2023" / "2023-06-01-tawuran.md").write_text(text, encoding="utf-8")
 
 
 def index_files(output) -> dict[str, str]:
@@ -47,7 +59,7 @@ class Step:
     """One build of the sequence: whether Pagefind indexed, and what it left."""
 
     build: Build
-    indexed: bool
+    indexed: int  # indexes Pagefind built: the runtime's and each shard's
     index: dict[str, str] = field(default_factory=dict)  # file -> digest
     records: dict[str, dict] = field(default_factory=dict)  # page -> what Pagefind stored
     leftovers: list[str] = field(default_factory=list)  # Pagefind's staging folders
@@ -99,6 +111,7 @@ class Rebuilds:
 def rebuilds(tmp_path_factory) -> Rebuilds:
     """The whole sequence, each step named; tests read what each step did."""
     run = Rebuilds(tmp_path_factory.mktemp("rebuilds"))
+    add_release_of_2023(run.content)
     run.build("first")
     run.build("unchanged")
     # A page outside the releases changes other pages, not what Pagefind reads.
@@ -110,18 +123,25 @@ def rebuilds(tmp_path_factory) -> Rebuilds:
     source.write_text(source.read_text(encoding="utf-8") + NEW_SENTENCE, encoding="utf-8")
     run.build("release edited")
     shutil.copytree(run.output, run.folder / "after-the-edit")  # for the browser
+    # The same content from scratch: another output, another cache.
+    run.fresh = run_pelican(
+        run.content, run.folder / "fresh", "pelicanconf.py", "-e",
+        f'CACHE_PATH="{run.folder / "fresh-cache"}"',
+    )  # fmt: skip
     (run.content / TAWURAN_SOURCE).unlink()
     run.build("release removed")
 
-    fragment = next((run.output / "pagefind" / "fragment").iterdir())
-    run.touched = f"fragment/{fragment.name}"
+    fragment = next((run.output / "pagefind" / "shards" / "2024" / "fragment").iterdir())
+    run.touched = f"shards/2024/fragment/{fragment.name}"
     fragment.write_bytes(fragment.read_bytes() + b"x")
     run.build("index file changed")
     (run.output / "pagefind" / "pagefind.js").unlink()
     run.build("index file missing")
     # The same releases, but another version of Pagefind.
     run.build("another pagefind", FAKE_PAGEFIND_VERSION="1.5.3")
-    (run.output / "pagefind" / "fragment" / "stale.pf_fragment").write_bytes(b"old")
+    (run.output / "pagefind" / "shards" / "2024" / "fragment" / "stale.pf_fragment").write_bytes(
+        b"old"
+    )
     run.build("stale file in the index")
     run.build("no pagefind", fails=True, PAGEFIND_BINARY_PATH=str(run.folder / "no-such-pagefind"))
 
@@ -134,13 +154,16 @@ def rebuilds(tmp_path_factory) -> Rebuilds:
 
 def test_pagefind_runs_again_only_when_a_release_changed(rebuilds):
     steps = rebuilds.steps
-    assert steps["first"].indexed
+    assert steps["first"].indexed == 3, "the runtime and the shards of 2023 and 2024"
+    shards = {name.split("/")[1] for name in steps["first"].index if name.startswith("shards/")}
+    assert shards == {"2023", "2024"}
     assert not steps["unchanged"].indexed, "nothing changed, yet Pagefind ran"
     assert steps["unchanged"].index == steps["first"].index
     assert not steps["new page"].indexed, "no release changed, yet Pagefind ran"
     assert steps["new page"].index == steps["first"].index
     assert steps["release edited"].indexed, "a release was edited, yet Pagefind did not run"
     assert "berswafoto" in steps["release edited"].records[MENTENG_RELEASE]["content"]
+    assert steps["release edited"].indexed == 1, "only the shard of 2024 is indexed again"
     assert steps["release removed"].indexed, "a release was removed, yet Pagefind did not run"
     assert TAWURAN_RELEASE not in steps["release removed"].records
     assert MENTENG_RELEASE in steps["release removed"].records
@@ -173,7 +196,8 @@ def test_after_an_edit_the_new_word_is_found_stemmed_and_filtered(page, rebuilds
 
 def test_a_rebuild_replaces_the_index_whole(rebuilds):
     step = rebuilds.steps["stale file in the index"]
-    assert "fragment/stale.pf_fragment" not in step.index
+    assert step.indexed
+    assert "shards/2024/fragment/stale.pf_fragment" not in step.index
     assert "pagefind.js" in step.index
 
 
@@ -194,3 +218,14 @@ def test_an_archive_without_published_releases_has_no_index_and_says_so(rebuilds
     assert "Belum ada rilis yang terbit" in search_page.get_text()
     assert search_page.find("form", id="form-cari") is None
     assert not any("search.js" in (s.get("src") or "") for s in search_page.find_all("script"))
+
+
+def test_an_edit_changes_only_its_shard_and_gives_what_a_fresh_build_gives(rebuilds):
+    before, after = rebuilds.steps["new page"].index, rebuilds.steps["release edited"].index
+
+    def shard(index, key):
+        return {name: digest for name, digest in index.items() if name.startswith(f"shards/{key}/")}
+
+    assert shard(after, "2023") == shard(before, "2023") != {}
+    assert shard(after, "2024") != shard(before, "2024")
+    assert index_files(rebuilds.fresh.output) == after

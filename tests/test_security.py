@@ -371,7 +371,7 @@ def test_invisible_characters_do_not_hide_names(hostile_site):
 
 def test_search_records_hold_the_text_the_page_shows(hostile_site):
     records = {}
-    for path in hostile_site.output.glob("pagefind/fragment/*.pf_fragment"):
+    for path in hostile_site.output.glob("pagefind/shards/*/fragment/*.pf_fragment"):
         record = json.loads(
             gzip.decompress(path.read_bytes()).decode().removeprefix("pagefind_dcd")
         )
