@@ -83,8 +83,13 @@ def test_speedups_on_and_off_build_the_same_site(corpus, config, tmp_path, monke
     assert differences(off.output, warm.output) == []
     if corpus == "generated":
         assert f"Parsing {RELEASES} files with 2 processes" in cold.stdout + cold.stderr
-    assert "Rendering with 2 processes" in cold.stdout + cold.stderr
-    assert "Rendering with 3 processes" in warm.stdout + warm.stderr
+    if config == "publishconf.py":
+        # minify and compress work ahead on content_written and feed_written, on
+        # the second core: one process renders (engine/parallel.py).
+        assert "Rendering with" not in cold.stdout + cold.stderr + warm.stdout + warm.stderr
+    else:
+        assert "Rendering with 2 processes" in cold.stdout + cold.stderr
+        assert "Rendering with 3 processes" in warm.stdout + warm.stderr
     # Each file written is logged once, whichever process wrote it.
     written = [len(re.findall(r"\bWriting\b", b.stdout + b.stderr)) for b in (off, cold, warm)]
     assert written == [written[0]] * 3 and written[0] > len(pages)
