@@ -229,17 +229,28 @@ def test_editing_a_plugin_keeps_the_brotli_cache_and_the_search_index(tmp_path, 
     assert search_records() == records
 
 
-def test_the_workflow_caches_the_folder_the_build_keeps_brotli_results_in(monkeypatch):
+def test_the_workflow_caches_the_folders_the_build_keeps_post_build_results_in(monkeypatch):
     monkeypatch.syspath_prepend(str(ROOT / "plugins"))
+    monkeypatch.setenv("SITEURL", "https://arsip.example.id")  # for publishconf.py
     import compress
+    import minify
+
+    from arsip import publish
 
     workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "site.yml").read_text("utf-8"))
-    cached = {
-        step["with"]["path"]
+    cached = [
+        set(step["with"]["path"].split())
         for job in workflow["jobs"].values()
         for step in job["steps"]
         if step.get("uses", "").startswith("actions/cache@")
-    }
-    assert cached == {"cache/brotli"}
-    folder = compress.cache_folder(load())
-    assert Path(ROOT, "cache", "brotli") in folder.parents
+    ]
+    folders = {"cache/brotli", "cache/gzip", "cache/minify", "cache/check"}
+    assert cached and all(paths == folders for paths in cached)
+    settings = load()
+    for folder in (
+        compress.cache_folder(settings),
+        compress.gzip_cache_folder(settings),
+        minify.cache_folder(settings),
+        publish.check_cache("content").parent,
+    ):
+        assert any(Path(ROOT, name) in (folder, *folder.parents) for name in folders), folder
