@@ -530,13 +530,15 @@ def latest_result(results: Path, releases: int) -> Path | None:
 
 def growth_for(result: dict, others: dict[int, dict], results: Path) -> dict | None:
     """Growth 50,000/10,000 when `result` is one of the two sizes: against the
-    other size of this run, else against the latest result file of that size."""
+    other size given (this run's, or --report's), else against the latest result
+    file of that size."""
     size = result["releases"]
     if size not in GROWTH_PAIR:
         return None
     other = GROWTH_PAIR[1] if size == GROWTH_PAIR[0] else GROWTH_PAIR[0]
     if other in others:
-        pair, source = others[other], "this run"
+        pair = others[other]
+        source = pair.get("file", "this run")
     else:
         path = latest_result(results, other)
         if path is None:
@@ -916,8 +918,15 @@ def main(argv=None) -> None:
         "--releases",
         type=int,
         action="append",
-        required=True,
         help="corpus size; repeat for several",
+    )
+    parser.add_argument(
+        "--report",
+        type=Path,
+        nargs="+",
+        metavar="RESULT",
+        help="run nothing: write the targets and the README section from these result"
+        " files (sizes measured in separate runs, e.g. 10,000 then 50,000)",
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
@@ -940,6 +949,15 @@ def main(argv=None) -> None:
         help="the site's pelicanconf.py (another checkout's, to compare versions)",
     )
     args = parser.parse_args(argv)
+    if args.report:
+        done = {}
+        for path in args.report:
+            result = json.loads(path.read_text(encoding="utf-8"))
+            done[result["releases"]] = result
+        report(done, args.results, args.readme)
+        return
+    if not args.releases:
+        parser.error("--releases is required (or --report RESULT ...)")
     skip = {name.strip() for name in args.skip.split(",") if name.strip()}
     if skip - set(STEPS):
         parser.error(
@@ -980,19 +998,24 @@ def main(argv=None) -> None:
         done[releases] = result
         path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"  written to {result['file']} ({result['seconds'] / 60:.1f} min)", flush=True)
-    for releases, result in done.items():
+    report(done, args.results, args.readme)
+
+
+def report(done: dict[int, dict], results: Path, readme: Path) -> None:
+    """Growth and targets for each size's result, saved with it, and the README's section."""
+    for releases, result in sorted(done.items()):
         result["growth"] = growth_for(
-            result, {k: v for k, v in done.items() if k != releases}, args.results
+            result, {k: v for k, v in done.items() if k != releases}, results
         )
         result["targets"] = targets(result)
-        path = args.results / Path(result["file"]).name
+        path = results / Path(result["file"]).name
         path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         for row in result["targets"]:
             print(f"  {row['target']:<70} {row['met']:<14} {row['figure']}")
-    text = args.readme.read_text(encoding="utf-8") if args.readme.exists() else ""
-    section = generated_section(list(done.values()))
-    args.readme.write_text(replace_section(text, section), encoding="utf-8")
-    print(f"table written to {args.readme}")
+    text = readme.read_text(encoding="utf-8") if readme.exists() else ""
+    section = generated_section([done[releases] for releases in sorted(done)])
+    readme.write_text(replace_section(text, section), encoding="utf-8")
+    print(f"table written to {readme}")
 
 
 if __name__ == "__main__":
