@@ -12,6 +12,7 @@ import logging
 import os
 import re
 import signal
+import weakref
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,23 @@ from engine.preview import SESSION_SETTING
 from engine.writer import ArchiveWriter
 
 PAGES = 9
+
+
+@pytest.fixture(autouse=True)
+def no_listeners_to_written_files():
+    """Pelican's signals are process-wide: a public build earlier in this test
+    process leaves minify's and compress's receivers connected, which makes a
+    build render in one process (the test below checks that on purpose)."""
+    removed = []
+    for announcing in parallel.ANNOUNCING:
+        for reference in list(announcing.receivers.values()):
+            receiver = reference() if isinstance(reference, weakref.ref) else reference
+            if receiver is not None:
+                announcing.disconnect(receiver)
+                removed.append((announcing, receiver))
+    yield
+    for announcing, receiver in removed:
+        announcing.connect(receiver)
 
 
 class Template:
