@@ -40,7 +40,6 @@ import os
 import re
 import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -386,37 +385,18 @@ def timed_first_searches(browser, base: str, queries=TIMED_QUERIES) -> dict:
 
 def measure_build(command: list[str], cwd: Path, log: Path) -> dict:
     """One `pelican` build: wall and CPU seconds, and the peak memory of its
-    whole process tree and of its Pagefind processes (sampled, bench/run.py)."""
-    from run import _tree_rss_kb
+    whole process tree and of its Pagefind processes (bench/run.py's sampler)."""
+    from run import measure
 
-    load = os.getloadavg()[0]
-    with log.open("w") as out:
-        started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
-        peak = pagefind_peak = 0
-        done = threading.Event()
-
-        def sample():
-            nonlocal peak, pagefind_peak
-            while not done.is_set():
-                total, pagefind = _tree_rss_kb(process.pid)
-                peak, pagefind_peak = max(peak, total), max(pagefind_peak, pagefind)
-                done.wait(SAMPLE_SECONDS)
-
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - started
-        done.set()
-        sampler.join()
-    if os.waitstatus_to_exitcode(status) != 0:
+    run = measure(command, log, cwd)
+    if run.returncode != 0:
         sys.exit(f"{' '.join(command)} failed: see {log}")
     return {
-        "seconds": round(seconds, 1),
-        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1),
-        "peak_mb": round(peak / 1024),
-        "pagefind_peak_mb": round(pagefind_peak / 1024),
-        "load_before": round(load, 2),
+        "seconds": round(run.seconds, 1),
+        "cpu_seconds": round(run.cpu_seconds, 1),
+        "peak_mb": round(run.peak_rss_mb),
+        "pagefind_peak_mb": round(run.pagefind_peak_rss_mb),
+        "load_before": run.load_before,
     }
 
 
